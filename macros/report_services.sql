@@ -1,0 +1,25 @@
+{#- The Table 2 service rows, which are also the `<service_key>_count` columns of fct_person_months.
+    Column names cannot come from a seed at parse time, so this list is the single place they are
+    written; seeds/services.csv carries the same keys with their labels, and a test keeps the two equal.
+    `somatic_any` and `mental_any` are sums of the rows named in `parts`. -#}
+{% macro report_services() -%}
+    {{ return([
+        'gp_contact', 'gp_consultation',
+        'out_of_hours_contact', 'out_of_hours_consultation',
+        'midwife', 'dental_treatment', 'dental_other',
+        'somatic_day', 'somatic_inpatient', 'somatic_outpatient',
+        'mental_adult_day', 'mental_adult_inpatient', 'mental_adult_outpatient',
+        'mental_child_day', 'mental_child_inpatient', 'mental_child_outpatient',
+        'home_care_decision', 'institution_care_decision'
+    ]) }}
+{%- endmacro %}
+
+{% macro combined_services() -%}
+    {{ return({
+        'somatic_any': ['somatic_day', 'somatic_inpatient', 'somatic_outpatient'],
+        'mental_any': [
+            'mental_adult_day', 'mental_adult_inpatient', 'mental_adult_outpatient',
+            'mental_child_day', 'mental_child_inpatient', 'mental_child_outpatient'
+        ]
+    }) }}
+{%- endmacro %}
