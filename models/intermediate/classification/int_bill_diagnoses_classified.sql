@@ -1,0 +1,60 @@
+with
+
+bill_diagnoses as (
+    select * from {{ ref('stg_kpr__bill_diagnoses') }}
+),
+
+icpc2_chapters as (
+    select * from {{ ref('icpc2_chapters') }}
+),
+
+icd10_first_letter_groups as (
+    select * from {{ ref('icd10_first_letter_groups') }}
+),
+
+icd10_chapters as (
+    select * from {{ ref('icd10_chapters') }}
+),
+
+classified as (
+    select
+        bill_diagnoses.bill_id,
+        bill_diagnoses.diagnosis_code,
+        bill_diagnoses.code_system,
+        bill_diagnoses.is_main_diagnosis,
+        -- The report groups both code systems by first letter (for ICD-10 this is not the real chapter).
+        coalesce(icpc2_chapters.chapter_code, icd10_first_letter_groups.first_letter) as chapter_code,
+        icd10_chapters.chapter_roman as icd10_chapter_roman,
+        bill_diagnoses.source_file,
+        bill_diagnoses.source_row_number
+    from bill_diagnoses
+    left join icpc2_chapters
+        on
+            bill_diagnoses.code_system = 'ICPC-2'
+            and left(bill_diagnoses.diagnosis_code, 1) = icpc2_chapters.chapter_code
+    left join icd10_first_letter_groups
+        on
+            bill_diagnoses.code_system = 'ICD-10'
+            and left(bill_diagnoses.diagnosis_code, 1) = icd10_first_letter_groups.first_letter
+    left join icd10_chapters
+        on
+            bill_diagnoses.code_system = 'ICD-10'
+            and left(bill_diagnoses.diagnosis_code, 3)
+            between icd10_chapters.block_from and icd10_chapters.block_to
+),
+
+final as (
+    select
+        bill_id,
+        diagnosis_code,
+        code_system,
+        is_main_diagnosis,
+        chapter_code,
+        icd10_chapter_roman,
+        chapter_code is null as is_unclassified,
+        source_file,
+        source_row_number
+    from classified
+)
+
+select * from final

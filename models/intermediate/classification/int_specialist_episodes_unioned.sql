@@ -1,0 +1,63 @@
+with
+
+somatic_episodes as (
+    select * from {{ ref('stg_npr__somatic_episodes') }}
+),
+
+adult_mental_health_episodes as (
+    select * from {{ ref('stg_npr__adult_mental_health_episodes') }}
+),
+
+child_mental_health_episodes as (
+    select * from {{ ref('stg_npr__child_mental_health_episodes') }}
+),
+
+specialist_service_keys as (
+    select * from {{ ref('specialist_service_keys') }}
+),
+
+-- NPR delivers one file per sector, so the sector is the file the episode came from.
+unioned as (
+    select
+        'somatic' as sector,
+        *
+    from somatic_episodes
+    union all
+    select
+        'mental_adult' as sector,
+        *
+    from adult_mental_health_episodes
+    union all
+    select
+        'mental_child' as sector,
+        *
+    from child_mental_health_episodes
+),
+
+final as (
+    select
+        -- Episode ids are unique within a sector's file only.
+        unioned.sector || '-' || cast(unioned.episode_id as varchar) as specialist_episode_id,
+        unioned.episode_id,
+        unioned.person_id,
+        unioned.sector,
+        unioned.care_level_code,
+        unioned.care_level,
+        coalesce(specialist_service_keys.service_key, 'unclassified') as service_key,
+        unioned.admission_date,
+        unioned.discharge_date,
+        unioned.main_condition_code,
+        unioned.further_condition_code_1,
+        unioned.further_condition_code_2,
+        unioned.has_invalid_condition_code,
+        unioned.institution_code,
+        unioned.source_file,
+        unioned.source_row_number
+    from unioned
+    left join specialist_service_keys
+        on
+            unioned.sector = specialist_service_keys.sector
+            and unioned.care_level_code = specialist_service_keys.care_level_code
+)
+
+select * from final

@@ -1,0 +1,59 @@
+with
+
+source as (
+    select * from {{ source('kpr', 'kuhr_diagnoser') }}
+),
+
+numbered as (
+    select
+        *,
+        row_number() over (
+            partition by enkeltregning_lnr, diagnosekode, kodeverk, er_hoveddiagnose
+            order by file_row_number
+        ) as exact_duplicate_number
+    from source
+),
+
+renamed as (
+    select
+        regexp_extract(filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
+        file_row_number + 1 as source_row_number,
+        cast(enkeltregning_lnr as bigint) as bill_id,
+        nullif(replace(upper(trim(cast(diagnosekode as varchar))), '.', ''), '') as diagnosis_code,
+        nullif(upper(trim(cast(kodeverk as varchar))), '') as code_system,
+        -- A missing flag means the row was not marked as the main diagnosis.
+        coalesce(cast(er_hoveddiagnose as boolean), false) as is_main_diagnosis,
+        exact_duplicate_number
+    from numbered
+),
+
+validated as (
+    select
+        *,
+        -- The code shape each accepted code system allows (null: code system not accepted).
+        case code_system
+            when 'ICPC-2' then regexp_full_match(coalesce(diagnosis_code, ''), '[A-Z][0-9]{2}')
+            when 'ICD-10' then regexp_full_match(coalesce(diagnosis_code, ''), '[A-Z][0-9]{2}[0-9A-Z]*')
+        end as has_valid_shape
+    from renamed
+),
+
+final as (
+    select
+        source_file,
+        source_row_number,
+        bill_id,
+        diagnosis_code,
+        code_system,
+        is_main_diagnosis,
+        case
+            when exact_duplicate_number > 1 then 'exact duplicate row'
+            when bill_id is null then 'missing bill id'
+            when diagnosis_code is null then 'missing diagnosis code'
+            when has_valid_shape is null then 'unknown code system'
+            when not has_valid_shape then 'invalid diagnosis code'
+        end as rejection_reason
+    from validated
+)
+
+select * from final

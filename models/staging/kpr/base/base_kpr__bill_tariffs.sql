@@ -1,0 +1,33 @@
+with
+
+source as (
+    select * from {{ source('kpr', 'kuhr_takster') }}
+),
+
+numbered as (
+    select
+        *,
+        row_number() over (
+            partition by enkeltregning_lnr, takstkode, antall
+            order by file_row_number
+        ) as exact_duplicate_number
+    from source
+),
+
+final as (
+    select
+        regexp_extract(filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
+        file_row_number + 1 as source_row_number,
+        cast(enkeltregning_lnr as bigint) as bill_id,
+        -- Tariff codes are compared case-insensitively (2AK = 2ak); seeds are lowercased where joined.
+        nullif(lower(trim(cast(takstkode as varchar))), '') as tariff_code,
+        cast(antall as integer) as tariff_count,
+        case
+            when exact_duplicate_number > 1 then 'exact duplicate row'
+            when enkeltregning_lnr is null then 'missing bill id'
+            when nullif(trim(cast(takstkode as varchar)), '') is null then 'missing tariff code'
+        end as rejection_reason
+    from numbered
+)
+
+select * from final

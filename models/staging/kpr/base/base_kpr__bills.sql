@@ -1,0 +1,78 @@
+with
+
+source as (
+    select * from {{ source('kpr', 'kuhr_regninger') }}
+),
+
+-- Lookup join in staging: an unknown municipality code rejects the row, and rejection happens here.
+municipality_codes as (
+    select * from {{ ref('base_ssb__municipality_codes') }}
+),
+
+numbered as (
+    select
+        *,
+        row_number() over (
+            partition by
+                enkeltregning_lnr, kpr_lnr, dato, klokkeslett, tjenestetype, praksistype, kommunenr
+            order by file_row_number
+        ) as exact_duplicate_number,
+        row_number() over (
+            partition by enkeltregning_lnr
+            order by file_row_number
+        ) as bill_id_number
+    from source
+),
+
+renamed as (
+    select
+        regexp_extract(numbered.filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
+        numbered.file_row_number + 1 as source_row_number,
+        cast(numbered.enkeltregning_lnr as bigint) as bill_id,
+        nullif(trim(cast(numbered.kpr_lnr as varchar)), '') as person_id,
+        cast(numbered.dato as date) as contact_date,
+        cast(try_strptime(trim(cast(numbered.klokkeslett as varchar)), '%H:%M') as time) as contact_time,
+        cast(numbered.tjenestetype as smallint) as service_type_code,
+        nullif(upper(trim(cast(numbered.praksistype as varchar))), '') as practice_type_code,
+        nullif(trim(cast(numbered.kommunenr as varchar)), '') as reported_municipality_code,
+        numbered.exact_duplicate_number,
+        numbered.bill_id_number
+    from numbered
+),
+
+recoded as (
+    select
+        renamed.*,
+        municipality_codes.municipality_code
+    from renamed
+    left join municipality_codes
+        on lpad(renamed.reported_municipality_code, 4, '0') = municipality_codes.reported_municipality_code
+),
+
+final as (
+    select
+        source_file,
+        source_row_number,
+        bill_id,
+        person_id,
+        contact_date,
+        contact_time,
+        service_type_code,
+        practice_type_code,
+        municipality_code,
+        reported_municipality_code,
+        case
+            when exact_duplicate_number > 1 then 'exact duplicate row'
+            when bill_id is null then 'missing bill id'
+            when bill_id_number > 1 then 'duplicate bill id'
+            when person_id is null then 'missing person id'
+            when contact_date is null then 'missing date'
+            when
+                reported_municipality_code is not null
+                and municipality_code is null
+                then 'unknown municipality code'
+        end as rejection_reason
+    from recoded
+)
+
+select * from final

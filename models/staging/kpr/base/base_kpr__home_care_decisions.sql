@@ -1,0 +1,55 @@
+with
+
+source as (
+    select * from {{ source('kpr', 'hom_vedtak') }}
+),
+
+numbered as (
+    select
+        *,
+        row_number() over (
+            partition by vedtak_lnr, lopenr, tjenestekode, fra_dato, til_dato
+            order by file_row_number
+        ) as exact_duplicate_number,
+        row_number() over (
+            partition by vedtak_lnr
+            order by file_row_number
+        ) as decision_id_number
+    from source
+),
+
+renamed as (
+    select
+        regexp_extract(filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
+        file_row_number + 1 as source_row_number,
+        cast(vedtak_lnr as bigint) as decision_id,
+        nullif(trim(cast(lopenr as varchar)), '') as person_id,
+        nullif(trim(cast(tjenestekode as varchar)), '') as service_code,
+        cast(fra_dato as date) as decision_start_date,
+        cast(til_dato as date) as decision_end_date,
+        exact_duplicate_number,
+        decision_id_number
+    from numbered
+),
+
+final as (
+    select
+        source_file,
+        source_row_number,
+        decision_id,
+        person_id,
+        service_code,
+        decision_start_date,
+        decision_end_date,
+        case
+            when exact_duplicate_number > 1 then 'exact duplicate row'
+            when decision_id is null then 'missing decision id'
+            when decision_id_number > 1 then 'duplicate decision id'
+            when person_id is null then 'missing person id'
+            when decision_start_date is null then 'missing date'
+            when decision_start_date > decision_end_date then 'from-date after to-date'
+        end as rejection_reason
+    from renamed
+)
+
+select * from final

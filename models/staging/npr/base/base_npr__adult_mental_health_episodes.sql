@@ -1,0 +1,89 @@
+with
+
+source as (
+    select * from {{ source('npr', 'phv') }}
+),
+
+numbered as (
+    select
+        *,
+        row_number() over (
+            partition by
+                episode_lnr, lopenr, inndato, utdato, aktivitetskategori3,
+                tilstand_1_1, tilstand_1_2, tilstand_2_1, institusjon
+            order by file_row_number
+        ) as exact_duplicate_number,
+        row_number() over (
+            partition by episode_lnr
+            order by file_row_number
+        ) as episode_id_number
+    from source
+),
+
+renamed as (
+    select
+        regexp_extract(filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
+        file_row_number + 1 as source_row_number,
+        cast(episode_lnr as bigint) as episode_id,
+        nullif(trim(cast(lopenr as varchar)), '') as person_id,
+        cast(inndato as date) as admission_date,
+        cast(utdato as date) as discharge_date,
+        cast(aktivitetskategori3 as smallint) as care_level_code,
+        nullif(replace(upper(trim(cast(tilstand_1_1 as varchar))), '.', ''), '') as reported_main_condition_code,
+        nullif(replace(upper(trim(cast(tilstand_1_2 as varchar))), '.', ''), '') as reported_further_condition_code_1,
+        nullif(replace(upper(trim(cast(tilstand_2_1 as varchar))), '.', ''), '') as reported_further_condition_code_2,
+        nullif(trim(cast(institusjon as varchar)), '') as institution_code,
+        exact_duplicate_number,
+        episode_id_number
+    from numbered
+),
+
+final as (
+    select
+        source_file,
+        source_row_number,
+        episode_id,
+        person_id,
+        admission_date,
+        discharge_date,
+        care_level_code,
+        -- Fixed decoding of aktivitetskategori3 from the extract contract (docs/extracts.md).
+        case care_level_code
+            when 1 then 'inpatient'
+            when 2 then 'day'
+            when 3 then 'outpatient'
+        end as care_level,
+        -- An episode is a contact whatever its codes; a malformed ICD-10 code is blanked, not the episode.
+        case
+            when regexp_full_match(reported_main_condition_code, '[A-Z][0-9]{2}[0-9A-Z]*')
+                then reported_main_condition_code
+        end as main_condition_code,
+        case
+            when regexp_full_match(reported_further_condition_code_1, '[A-Z][0-9]{2}[0-9A-Z]*')
+                then reported_further_condition_code_1
+        end as further_condition_code_1,
+        case
+            when regexp_full_match(reported_further_condition_code_2, '[A-Z][0-9]{2}[0-9A-Z]*')
+                then reported_further_condition_code_2
+        end as further_condition_code_2,
+        coalesce(
+            not regexp_full_match(reported_main_condition_code, '[A-Z][0-9]{2}[0-9A-Z]*')
+            or not regexp_full_match(reported_further_condition_code_1, '[A-Z][0-9]{2}[0-9A-Z]*')
+            or not regexp_full_match(reported_further_condition_code_2, '[A-Z][0-9]{2}[0-9A-Z]*'),
+            false
+        ) as has_invalid_condition_code,
+        institution_code,
+        case
+            when exact_duplicate_number > 1 then 'exact duplicate row'
+            when episode_id is null then 'missing episode id'
+            when episode_id_number > 1 then 'duplicate episode id'
+            when person_id is null then 'missing person id'
+            when admission_date is null then 'missing date'
+            when discharge_date < admission_date then 'discharge before admission'
+            when care_level_code is null then 'missing care level'
+            when care_level is null then 'unknown care level'
+        end as rejection_reason
+    from renamed
+)
+
+select * from final

@@ -1,0 +1,109 @@
+with
+
+source as (
+    select * from {{ source('ssb', 'persons') }}
+),
+
+-- Lookup join in staging: an unknown municipality code rejects the row, and rejection happens here.
+municipality_codes as (
+    select * from {{ ref('base_ssb__municipality_codes') }}
+),
+
+numbered as (
+    select
+        *,
+        row_number() over (
+            partition by
+                lopenr, kjonn, foedselsaar, foedselsmnd, fodeland, igrus2, inngrunn1,
+                foerste_bosattdato, bosettingskommune, status_20220101, status_20230101,
+                status_20240101, doedsdato, utvandringsdato
+            order by file_row_number
+        ) as exact_duplicate_number,
+        row_number() over (
+            partition by lopenr
+            order by file_row_number
+        ) as person_id_number
+    from source
+),
+
+renamed as (
+    select
+        regexp_extract(numbered.filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
+        numbered.file_row_number + 1 as source_row_number,
+        nullif(trim(cast(numbered.lopenr as varchar)), '') as person_id,
+        cast(numbered.kjonn as smallint) as sex_code,
+        -- Fixed two-value decoding of the extract contract (docs/extracts.md), not a code list.
+        case cast(numbered.kjonn as smallint)
+            when 1 then 'male'
+            when 2 then 'female'
+        end as sex,
+        cast(numbered.foedselsaar as integer) as birth_year,
+        cast(numbered.foedselsmnd as integer) as birth_month,
+        nullif(trim(cast(numbered.fodeland as varchar)), '') as country_of_birth_code,
+        nullif(trim(cast(numbered.igrus2 as varchar)), '') as igrus2_code,
+        nullif(upper(trim(cast(numbered.inngrunn1 as varchar))), '') as immigration_reason_code,
+        cast(numbered.foerste_bosattdato as date) as settlement_date,
+        nullif(trim(cast(numbered.bosettingskommune as varchar)), '') as reported_settlement_municipality_code,
+        cast(numbered.status_20220101 as smallint) as status_2022_code,
+        cast(numbered.status_20230101 as smallint) as status_2023_code,
+        cast(numbered.status_20240101 as smallint) as status_2024_code,
+        cast(numbered.doedsdato as date) as death_date,
+        cast(numbered.utvandringsdato as date) as emigration_date,
+        numbered.exact_duplicate_number,
+        numbered.person_id_number
+    from numbered
+),
+
+recoded as (
+    select
+        renamed.*,
+        municipality_codes.municipality_code as settlement_municipality_code
+    from renamed
+    left join municipality_codes
+        on lpad(renamed.reported_settlement_municipality_code, 4, '0')
+        = municipality_codes.reported_municipality_code
+),
+
+final as (
+    select
+        source_file,
+        source_row_number,
+        person_id,
+        sex,
+        birth_year,
+        birth_month,
+        case
+            when birth_month between 1 and 12 then make_date(birth_year, birth_month, 1)
+        end as birth_date,
+        country_of_birth_code,
+        igrus2_code,
+        coalesce(
+            igrus2_code in ({{ "'" ~ var('refugee_igrus2_codes') | join("', '") ~ "'" }}), false
+        ) as is_refugee,
+        immigration_reason_code,
+        settlement_date,
+        settlement_municipality_code,
+        reported_settlement_municipality_code,
+        status_2022_code,
+        status_2023_code,
+        status_2024_code,
+        death_date,
+        emigration_date,
+        case
+            when exact_duplicate_number > 1 then 'exact duplicate row'
+            when person_id is null then 'missing person id'
+            when person_id_number > 1 then 'duplicate person id'
+            when sex_code is null then 'missing sex'
+            when sex is null then 'unknown sex code'
+            when birth_year is null then 'missing birth year'
+            when birth_month is null then 'missing birth month'
+            when birth_month not between 1 and 12 then 'invalid birth month'
+            when
+                reported_settlement_municipality_code is not null
+                and settlement_municipality_code is null
+                then 'unknown municipality code'
+        end as rejection_reason
+    from recoded
+)
+
+select * from final

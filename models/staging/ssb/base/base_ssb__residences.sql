@@ -1,0 +1,66 @@
+with
+
+source as (
+    select * from {{ source('ssb', 'residence') }}
+),
+
+-- Lookup join in staging: an unknown municipality code rejects the row, and rejection happens here.
+municipality_codes as (
+    select * from {{ ref('base_ssb__municipality_codes') }}
+),
+
+numbered as (
+    select
+        *,
+        row_number() over (
+            partition by lopenr, aargang, komm_nr
+            order by file_row_number
+        ) as exact_duplicate_number,
+        row_number() over (
+            partition by lopenr, aargang
+            order by file_row_number
+        ) as person_year_number
+    from source
+),
+
+renamed as (
+    select
+        regexp_extract(numbered.filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
+        numbered.file_row_number + 1 as source_row_number,
+        nullif(trim(cast(numbered.lopenr as varchar)), '') as person_id,
+        cast(numbered.aargang as integer) as residence_year,
+        nullif(trim(cast(numbered.komm_nr as varchar)), '') as reported_municipality_code,
+        numbered.exact_duplicate_number,
+        numbered.person_year_number
+    from numbered
+),
+
+recoded as (
+    select
+        renamed.*,
+        municipality_codes.municipality_code
+    from renamed
+    left join municipality_codes
+        on lpad(renamed.reported_municipality_code, 4, '0') = municipality_codes.reported_municipality_code
+),
+
+final as (
+    select
+        source_file,
+        source_row_number,
+        person_id,
+        residence_year,
+        municipality_code,
+        reported_municipality_code,
+        case
+            when exact_duplicate_number > 1 then 'exact duplicate row'
+            when person_id is null then 'missing person id'
+            when residence_year is null then 'missing year'
+            when person_year_number > 1 then 'duplicate person-year'
+            when reported_municipality_code is null then 'missing municipality code'
+            when municipality_code is null then 'unknown municipality code'
+        end as rejection_reason
+    from recoded
+)
+
+select * from final
