@@ -1,0 +1,46 @@
+{#- Table 1 before disclosure control: per group, persons and their make-up, plus the follow-up that
+    Table 2 reports. -#}
+with
+
+persons as (
+    select * from {{ ref('dim_persons') }}
+),
+
+group_totals as (
+    select
+        group_key,
+        count(*) as persons,
+        count(*) filter (where sex = 'male') as male_persons,
+        count(*) filter (where report_age < {{ var('table1_under_age') }}) as persons_under_18,
+        count(*) filter (where report_age >= {{ var('table1_over_age') }}) as persons_65_and_over,
+        count(*) filter (where follow_up_months > 0) as persons_followed,
+        count(settlement_date) as persons_with_settlement_date,
+        avg(report_age) as mean_age_years,
+        avg({{ var('years_since_settlement_reference_year') }} - year(settlement_date)) as mean_years_since_settlement,
+        sum(follow_up_months) as follow_up_months,
+        avg(follow_up_months) as mean_follow_up_months
+    from persons
+    group by group_key
+),
+
+final as (
+    select
+        group_key,
+        persons,
+        male_persons,
+        persons - male_persons as female_persons,
+        persons_under_18,
+        persons_65_and_over,
+        persons_followed,
+        persons_with_settlement_date,
+        100.0 * male_persons / persons as pct_male,
+        mean_age_years,
+        100.0 * persons_under_18 / persons as pct_under_18,
+        100.0 * persons_65_and_over / persons as pct_65_and_over,
+        mean_years_since_settlement,
+        follow_up_months,
+        mean_follow_up_months
+    from group_totals
+)
+
+select * from final

@@ -1,0 +1,53 @@
+{#- Per provider type that has a tariff classification (a row in provider_service_keys), the share of its
+    tariff rows that no seed classifies must not exceed var('max_unclassified_tariff_share'). Fails with one
+    row per provider type over the threshold; failure_message says what to do. -#}
+{{ config(store_failures = true) }}
+
+with
+
+bill_tariffs_classified as (
+    select * from {{ ref('int_bill_tariffs_classified') }}
+),
+
+provider_service_keys as (
+    select * from {{ ref('provider_service_keys') }}
+),
+
+classified_provider_types as (
+    select distinct provider_type
+    from provider_service_keys
+),
+
+unclassified_counts as (
+    select
+        bill_tariffs_classified.provider_type,
+        count(*) as tariff_row_count,
+        count(*) filter (where bill_tariffs_classified.is_unclassified) as unclassified_row_count
+    from bill_tariffs_classified
+    inner join classified_provider_types
+        on bill_tariffs_classified.provider_type = classified_provider_types.provider_type
+    group by bill_tariffs_classified.provider_type
+),
+
+final as (
+    select
+        provider_type,
+        tariff_row_count,
+        unclassified_row_count,
+        unclassified_row_count / tariff_row_count as unclassified_share,
+        {{ var('max_unclassified_tariff_share') }} as max_unclassified_share,
+        format(
+            'provider type {}: {} of {} tariff rows ({}%) are unclassified, more than the allowed {}% '
+            || '(var max_unclassified_tariff_share); add the codes to seeds/tariff_codes.csv '
+            || '(or dental_tariff_ranges.csv) or raise the threshold',
+            provider_type,
+            unclassified_row_count,
+            tariff_row_count,
+            round(100.0 * unclassified_row_count / tariff_row_count, 1),
+            round(100.0 * {{ var('max_unclassified_tariff_share') }}, 1)
+        ) as failure_message
+    from unclassified_counts
+    where unclassified_row_count > {{ var('max_unclassified_tariff_share') }} * tariff_row_count
+)
+
+select * from final
