@@ -91,9 +91,10 @@ def spread_over_contacts(patient: np.ndarray, chapter: np.ndarray, contacts_per_
     n_ch = np.bincount(patient, minlength=len(contacts_per_patient))
     ch_start = np.concatenate([[0], np.cumsum(n_ch)[:-1]])
     # Main diagnoses: one per contact.
-    n_contacts = contacts_per_patient
-    contact_patient = np.repeat(np.arange(len(n_contacts)), n_contacts)
-    rank = np.arange(n_contacts.sum()) - np.repeat(np.cumsum(n_contacts) - n_contacts, n_contacts)
+    n_contacts = contacts_per_patient.astype(np.int32)
+    contact_patient = np.repeat(np.arange(len(n_contacts), dtype=np.int32), n_contacts)
+    rank = np.arange(n_contacts.sum(), dtype=np.int32) - np.repeat(
+        (np.cumsum(n_contacts) - n_contacts).astype(np.int32), n_contacts)
     main_rows = first_contact[contact_patient] + rank
     main_ch = chapter[ch_start[contact_patient] + rank % n_ch[contact_patient]]
     # Further diagnoses: chapters whose position in the patient's list is at or past the contact count.

@@ -265,8 +265,8 @@ class Extracts:
 
     # --- contacts ------------------------------------------------------------------------------
     def draw(self, service: str) -> Contacts:
-        person = np.repeat(np.arange(len(self.persons), dtype=np.int64), self.counts[service])
-        day = self.sampler.sample(PROFILE_OF[service], person, self.rng["dates"])
+        person = np.repeat(np.arange(len(self.persons), dtype=np.int32), self.counts[service])
+        day = self.sampler.sample(PROFILE_OF[service], person, self.rng["dates"]).astype(np.int32)
         return Contacts(person, day, np.ones(len(person), bool), np.full(len(person), -1, np.int8))
 
     def add_irregular_dates(self) -> None:
@@ -303,7 +303,8 @@ class Extracts:
                     lo, hi = np.full(m, cal.day("2024-01-01")), np.full(m, cal.day("2024-03-31"))
                 day = lo + (rng.random(m) * (hi - lo + 1)).astype(np.int64)
                 c = self.contacts[s]
-                self.contacts[s] = Contacts(np.concatenate([c.person, who]), np.concatenate([c.day, day]),
+                self.contacts[s] = Contacts(np.concatenate([c.person, who.astype(np.int32)]),
+                                            np.concatenate([c.day, day.astype(np.int32)]),
                                             np.concatenate([c.valid, np.zeros(m, bool)]),
                                             np.concatenate([c.irregular_kind, np.full(m, k, np.int8)]))
                 file = ("kpr/kuhr_regninger" if s in BILL_SERVICES else "kpr/hom_vedtak" if s in HOM_SERVICES
@@ -419,7 +420,7 @@ class Extracts:
             names, weights = zip(*options)
             return code(names)[rng.choice(len(names), m, p=np.asarray(weights) / sum(weights))]
 
-        main = np.zeros(n, np.int64)
+        main = np.zeros(n, np.int32)
         rows_bill, rows_code, rows_count = [], [], []
         if service in CONSULTATION_TARIFFS:
             consult_service = service.replace("_contact", "_consultation")
@@ -493,6 +494,7 @@ class Extracts:
                                                   "takstkode": dictionary(tcode, codes),
                                                   "antall": pa.array(tcount.astype(np.int16))}),
                    writers["tariffs"])
+        del bill, tcode, tcount, rows_bill, rows_code, rows_count, main
         self.bill_diagnoses(service, c, ids, writers["diagnoses"])
 
     def bill_diagnoses(self, service: str, c: Contacts, ids: np.ndarray, writer: pq.ParquetWriter) -> None:
