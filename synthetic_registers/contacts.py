@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import calendar as cal
-from .allocation import largest_remainder, scaled, systematic
+from .allocation import scaled, systematic
 from .population import Persons
-from .reference import GROUPS, RECENT_GROUPS, Reference
+from .reference import GROUPS, Reference
 
 AGE_GROUPS = ("0-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70+")
 SOMATIC = ("somatic_day", "somatic_inpatient", "somatic_outpatient")

@@ -7,7 +7,6 @@ import numpy as np
 from .contacts import RecentMonths, month_profile
 from .population import Persons
 
-
 # Share of a person's contacts that follow an earlier contact within two weeks (a consultation, then a
 # phone call with test results; a series of outpatient visits): care comes in episodes.
 EPISODE_FOLLOW_SHARE = {"gp_contact": 0.55, "out_of_hours_contact": 0.35, "somatic": 0.35, "mental_adult": 0.6,

@@ -17,7 +17,8 @@ from .reference import Reference
 ICPC2_CHAPTERS = tuple("ABDFHKLNPRSTUWXYZ")
 ICD10_LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 FEMALE_ONLY = {"W", "X", "O"}  # ICPC-2 W/X; ICD-10 O (pregnancy)
-MALE_ONLY = {"Y"}  # ICPC-2 Y (male genital); ICD-10 Y is external causes, handled per code system
+MALE_ONLY = {"Y"}
+AMONG_WOMEN = {"W", "X"}  # shares the report gives among women  # ICPC-2 Y (male genital); ICD-10 Y is external causes, handled per code system
 
 # Default % of patients with a chapter where the report quotes none (W/X/O among women, Y among men).
 DEFAULT_SHARES = {
@@ -67,7 +68,9 @@ def choose_chapters(ref: Reference, group: str, service: str, patient_sex: np.nd
             eligible = np.flatnonzero(male)
         else:
             eligible = np.arange(n)
-        k = int(np.floor(pct / 100 * len(eligible) + 0.5))
+        # The report gives W and X (ICPC-2) among women; every other share, O included, among all patients.
+        base = len(eligible) if chapter in AMONG_WOMEN and CODE_SYSTEM[service] == "ICPC-2" else n
+        k = min(int(np.floor(pct / 100 * base + 0.5)), len(eligible))
         if k:
             chosen = eligible[weighted_order(rng, weight[eligible])[:k]]
             has[chosen, letters.index(chapter)] = True

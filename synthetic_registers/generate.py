@@ -22,9 +22,15 @@ from . import calendar as cal
 from .allocation import largest_remainder, pick_exact, scaled
 from .contacts import PROFILE_OF, RecentMonths, allocate
 from .dates import DateSampler
-from .diagnoses import (ICD10_LETTERS, choose_chapters, code_indices, icd10_dictionary, icpc2_dictionary,
-                        spread_over_contacts)
-from .population import Persons, PopulationBuilder
+from .diagnoses import (
+    ICD10_LETTERS,
+    choose_chapters,
+    code_indices,
+    icd10_dictionary,
+    icpc2_dictionary,
+    spread_over_contacts,
+)
+from .population import PopulationBuilder
 from .progress import Progress
 from .reference import GROUPS, Reference
 from .tables import clock, dates, dictionary, year_of
@@ -169,13 +175,19 @@ class Extracts:
 
     def municipality_code(self, municipality: np.ndarray, year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Dictionary indices (into codes 2024 + their old codes) of each municipality in `year`'s structure."""
-        n_codes = len(self.code_of)
         use_old = (year < 2024) & (self.old_code_of[municipality] != self.code_of[municipality])
-        return np.where(use_old, municipality.astype(np.int64) + n_codes, municipality), use_old
+        return np.where(use_old, self.old_code_index[municipality], municipality), use_old
 
     @property
     def code_dictionary(self) -> list[str]:
-        return list(self.code_of) + list(self.old_code_of)
+        """The 2024 codes, then each pre-2024 code once (a dictionary must not repeat a value)."""
+        changed = [old for old, new in zip(self.old_code_of, self.code_of) if old != new]
+        return list(self.code_of) + changed
+
+    @property
+    def old_code_index(self) -> np.ndarray:
+        position = {c: i for i, c in enumerate(self.code_dictionary)}
+        return np.array([position[c] for c in self.old_code_of], dtype=np.int64)
 
     # --- writing -----------------------------------------------------------------------------
     def write(self, name: str, table: pa.Table, writer: pq.ParquetWriter | None = None) -> pq.ParquetWriter | None:
@@ -468,8 +480,14 @@ class Extracts:
         else:  # dental_other
             main = code(DENTAL_OTHER_CODES)[rng.integers(0, len(DENTAL_OTHER_CODES), n)]
             second = np.flatnonzero(rng.random(n) < 0.3)
+            # A second, different tariff (one row per tariff code on a bill).
+            others = code(DENTAL_OTHER_CODES)
+            position = np.searchsorted(others, main[second]) if np.all(np.diff(others) > 0) else None
+            if position is None:
+                raise AssertionError("dental codes must be registered in order")
+            shift = rng.integers(1, len(others), len(second))
             rows_bill.append(ids[second])
-            rows_code.append(code(DENTAL_OTHER_CODES)[rng.integers(0, len(DENTAL_OTHER_CODES), len(second))])
+            rows_code.append(others[(position + shift) % len(others)])
             rows_count.append(np.ones(len(second), np.int64))
         evening = np.isin(main, [codes.index(x) for x in codes if x.endswith("k") or x in ("1g",)])
         self.write_bill_rows(service, ids, self.person_id[c.person], c.day, p.municipality[c.person], evening,

@@ -84,7 +84,7 @@ def calibrate_ages(n: int, base_m: np.ndarray, base_f: np.ndarray, targets: dict
     the published ones, then rounded hierarchically: sex totals, then band totals, then single ages.
     Returns (counts_male, counts_female) over AGES.
     """
-    n_male = int(round(n * targets["pct_male"] / 100))
+    n_male = int(np.floor(n * targets["pct_male"] / 100 + 0.5))
     u18, o65 = (AGES < 18).astype(float), (AGES >= 65).astype(float)
     share_m = n_male / n
 

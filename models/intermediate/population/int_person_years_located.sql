@@ -4,8 +4,13 @@
     then the previous year's, then the settlement municipality. -#}
 with
 
+persons_followed as (
+    select * from {{ ref('int_persons_followed') }}
+),
+
 persons as (
-    select * from {{ ref('dim_persons') }}
+    select * from persons_followed
+    where is_in_study_population
 ),
 
 residences as (

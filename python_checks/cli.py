@@ -1,0 +1,105 @@
+"""Command line: fetch from the warehouse, build the suites, validate them with GX, print, exit code."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+from pathlib import Path
+
+import duckdb
+
+from python_checks import checks
+from python_checks.fetch import fetch
+from python_checks.gx_runner import run_suites
+from python_checks.reference import (
+    PROJECT_DIR,
+    read_manifest,
+    read_project_vars,
+    read_reference,
+)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m python_checks",
+        description="Great Expectations checks of the warehouse: published totals, conservation, disclosure.")
+    parser.add_argument("--warehouse", type=Path, required=True, help="DuckDB warehouse file (opened read-only)")
+    parser.add_argument("--raw-dir", type=Path, required=True,
+                        help="directory of the raw extracts (<register>/<file>.parquet, manifest.json if synthetic)")
+    parser.add_argument("--reference-dir", type=Path, default=PROJECT_DIR / "seeds",
+                        help="directory with the reference_*.csv published numbers (default: the project's seeds/)")
+    parser.add_argument("--docs-dir", type=Path, default=PROJECT_DIR / "data" / "quality" / "gx_docs",
+                        help="where GX Data Docs HTML is written (default: data/quality/gx_docs in the project)")
+    parser.add_argument("--relative-tolerance", type=float, default=0.0,
+                        help="relative tolerance of published counts, for real extracts (default 0: exact)")
+    parser.add_argument("--suite", action="append", choices=["published_totals", "conservation", "disclosure"],
+                        help="run only these suites (repeatable; default: all)")
+    return parser.parse_args(argv)
+
+
+def _format(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "missing"
+    number = float(value)  # type: ignore[arg-type]
+    return str(int(number)) if number.is_integer() else f"{number:.4f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    started = time.monotonic()
+    args = parse_args(argv)
+    if not args.raw_dir.is_dir():
+        print(f"python_checks: ERROR: raw dir {args.raw_dir} not found")
+        return 2
+    manifest = read_manifest(args.raw_dir)
+    try:
+        reference = read_reference(args.reference_dir)
+    except FileNotFoundError as error:
+        print(f"python_checks: ERROR: {error}")
+        return 2
+    project_vars = read_project_vars()
+    wanted = set(args.suite or ["published_totals", "conservation", "disclosure"])
+    source = f"manifest scale {manifest.scale:g}" if manifest.present else "no manifest: real extracts, scale 1"
+    print(f"python_checks: warehouse {args.warehouse}, raw {args.raw_dir} ({source}), "
+          f"reference {args.reference_dir}, relative tolerance {args.relative_tolerance:g}")
+
+    try:
+        data = fetch(args.warehouse, args.raw_dir, project_vars,
+                     with_text_figures=manifest.scale >= checks.TEXT_FIGURE_MIN_SCALE and "published_totals" in wanted)
+    except (FileNotFoundError, duckdb.IOException, duckdb.CatalogException) as error:
+        # A missing file, a warehouse held by another process (dbt) or a partial build (a missing table).
+        print(f"python_checks: ERROR reading the warehouse: {error}")
+        return 2
+    suites = []
+    if "published_totals" in wanted:
+        suites.append(checks.published_totals(reference, data, manifest, args.relative_tolerance))
+    if "conservation" in wanted:
+        suites.append(checks.conservation(data, manifest))
+    if "disclosure" in wanted:
+        suites.append(checks.disclosure(data, int(project_vars.get("suppression_threshold", 5)),
+                                        bool(project_vars.get("suppress_zero", True))))
+    fetched = time.monotonic()
+
+    results, index = run_suites(suites, args.docs_dir)
+    failed = 0
+    for suite, result in zip(suites, results, strict=True):
+        status = "PASS" if result.success else "FAIL"
+        print(f"\n[{status}] suite {result.name}: {result.evaluated} cells, {len(result.failures)} failed")
+        failed_by_family: dict[str, int] = {}
+        for failure in result.failures:
+            failed_by_family[failure.family] = failed_by_family.get(failure.family, 0) + 1
+        families: dict[str, int] = {}
+        for check in suite.checks:
+            families[check.family] = families.get(check.family, 0) + 1
+        print("  " + ", ".join(f"{family} {n - failed_by_family.get(family, 0)}/{n}"
+                               for family, n in families.items()))
+        for note in suite.notes:
+            print(f"  note: {note}")
+        for failure in result.failures:
+            print(f"  FAILED {failure.family}: {failure.cell}: expected {failure.expected}, "
+                  f"observed {_format(failure.observed)}")
+        failed += 0 if result.success else 1
+    print(f"\nGX Data Docs: {index}")
+    print(f"python_checks: {len(results) - failed}/{len(results)} suites passed "
+          f"(fetch {fetched - started:.1f}s, total {time.monotonic() - started:.1f}s)")
+    return 1 if failed else 0
