@@ -44,43 +44,28 @@ tariff_flags as (
     group by bill_id
 ),
 
-bill_contact_kinds as (
-    select distinct
-        bill_id,
-        contact_kind
-    from bill_tariffs_classified
-),
-
 -- A seed row with a required contact kind applies when the bill has such a tariff, and beats the
--- provider type's catch-all row (blank required contact kind).
-service_key_candidates as (
+-- provider type's catch-all row (blank required contact kind). Aggregates, not a window: the bills are
+-- tens of millions, the bills with a required kind a small share of them.
+required_kind_keys as (
     select
-        bill_provider_types.bill_id,
-        provider_service_keys.service_key,
-        row_number() over (
-            partition by bill_provider_types.bill_id
-            order by
-                provider_service_keys.required_contact_kind nulls last,
-                provider_service_keys.service_key
-        ) as candidate_rank
-    from bill_provider_types
+        bill_tariffs_classified.bill_id,
+        min(provider_service_keys.service_key) as service_key
+    from bill_tariffs_classified
     inner join provider_service_keys
-        on bill_provider_types.provider_type = provider_service_keys.provider_type
-    left join bill_contact_kinds
         on
-            bill_provider_types.bill_id = bill_contact_kinds.bill_id
-            and provider_service_keys.required_contact_kind = bill_contact_kinds.contact_kind
-    where
-        provider_service_keys.required_contact_kind is null
-        or bill_contact_kinds.bill_id is not null
+            bill_tariffs_classified.provider_type = provider_service_keys.provider_type
+            and bill_tariffs_classified.contact_kind = provider_service_keys.required_contact_kind
+    group by bill_tariffs_classified.bill_id
 ),
 
-service_keys as (
+catch_all_keys as (
     select
-        bill_id,
-        service_key
-    from service_key_candidates
-    where candidate_rank = 1
+        provider_type,
+        min(service_key) as service_key
+    from provider_service_keys
+    where required_contact_kind is null
+    group by provider_type
 ),
 
 final as (
@@ -93,7 +78,7 @@ final as (
         bill_provider_types.practice_type_code,
         bill_provider_types.municipality_code,
         bill_provider_types.provider_type,
-        service_keys.service_key,
+        coalesce(required_kind_keys.service_key, catch_all_keys.service_key) as service_key,
         coalesce(tariff_flags.is_consultation, false) as is_consultation,
         coalesce(tariff_flags.has_time_supplement, false) as has_time_supplement,
         coalesce(tariff_flags.has_interpreter, false) as has_interpreter,
@@ -108,8 +93,10 @@ final as (
     from bill_provider_types
     left join tariff_flags
         on bill_provider_types.bill_id = tariff_flags.bill_id
-    left join service_keys
-        on bill_provider_types.bill_id = service_keys.bill_id
+    left join required_kind_keys
+        on bill_provider_types.bill_id = required_kind_keys.bill_id
+    left join catch_all_keys
+        on bill_provider_types.provider_type = catch_all_keys.provider_type
 )
 
 select * from final

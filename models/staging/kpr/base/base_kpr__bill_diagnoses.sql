@@ -4,14 +4,12 @@ source as (
     select * from {{ source('kpr', 'kuhr_diagnoser') }}
 ),
 
+-- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql).
 numbered as (
-    select
-        *,
-        row_number() over (
-            partition by enkeltregning_lnr, diagnosekode, kodeverk, er_hoveddiagnose
-            order by file_row_number
-        ) as exact_duplicate_number
-    from source
+    {{ number_duplicates(
+        'source',
+        content_columns=['enkeltregning_lnr', 'diagnosekode', 'kodeverk', 'er_hoveddiagnose']
+    ) }}
 ),
 
 renamed as (

@@ -9,19 +9,17 @@ municipality_codes as (
     select * from {{ ref('base_ssb__municipality_codes') }}
 ),
 
+-- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql).
 numbered as (
-    select
-        *,
-        row_number() over (
-            partition by
-                enkeltregning_lnr, kpr_lnr, dato, klokkeslett, tjenestetype, praksistype, kommunenr
-            order by file_row_number
-        ) as exact_duplicate_number,
-        row_number() over (
-            partition by enkeltregning_lnr
-            order by file_row_number
-        ) as bill_id_number
-    from source
+    {{ number_duplicates(
+        'source',
+        content_columns=[
+            'enkeltregning_lnr', 'kpr_lnr', 'dato', 'klokkeslett', 'tjenestetype', 'praksistype',
+            'kommunenr'
+        ],
+        key_columns=['enkeltregning_lnr'],
+        key_number_name='bill_id_number'
+    ) }}
 ),
 
 renamed as (

@@ -4,18 +4,14 @@ source as (
     select * from {{ source('kpr', 'hom_vedtak') }}
 ),
 
+-- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql).
 numbered as (
-    select
-        *,
-        row_number() over (
-            partition by vedtak_lnr, lopenr, tjenestekode, fra_dato, til_dato
-            order by file_row_number
-        ) as exact_duplicate_number,
-        row_number() over (
-            partition by vedtak_lnr
-            order by file_row_number
-        ) as decision_id_number
-    from source
+    {{ number_duplicates(
+        'source',
+        content_columns=['vedtak_lnr', 'lopenr', 'tjenestekode', 'fra_dato', 'til_dato'],
+        key_columns=['vedtak_lnr'],
+        key_number_name='decision_id_number'
+    ) }}
 ),
 
 renamed as (

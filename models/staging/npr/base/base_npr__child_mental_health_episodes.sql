@@ -4,20 +4,17 @@ source as (
     select * from {{ source('npr', 'phbu') }}
 ),
 
+-- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql).
 numbered as (
-    select
-        *,
-        row_number() over (
-            partition by
-                episode_lnr, lopenr, inndato, utdato, aktivitetskategori3,
-                tilstand_1_1, tilstand_1_2, tilstand_2_1, institusjon
-            order by file_row_number
-        ) as exact_duplicate_number,
-        row_number() over (
-            partition by episode_lnr
-            order by file_row_number
-        ) as episode_id_number
-    from source
+    {{ number_duplicates(
+        'source',
+        content_columns=[
+            'episode_lnr', 'lopenr', 'inndato', 'utdato', 'aktivitetskategori3', 'tilstand_1_1',
+            'tilstand_1_2', 'tilstand_2_1', 'institusjon'
+        ],
+        key_columns=['episode_lnr'],
+        key_number_name='episode_id_number'
+    ) }}
 ),
 
 renamed as (

@@ -9,21 +9,18 @@ municipality_codes as (
     select * from {{ ref('base_ssb__municipality_codes') }}
 ),
 
+-- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql).
 numbered as (
-    select
-        *,
-        row_number() over (
-            partition by
-                lopenr, kjonn, foedselsaar, foedselsmnd, fodeland, igrus2, inngrunn1,
-                foerste_bosattdato, bosettingskommune, status_20220101, status_20230101,
-                status_20240101, doedsdato, utvandringsdato
-            order by file_row_number
-        ) as exact_duplicate_number,
-        row_number() over (
-            partition by lopenr
-            order by file_row_number
-        ) as person_id_number
-    from source
+    {{ number_duplicates(
+        'source',
+        content_columns=[
+            'lopenr', 'kjonn', 'foedselsaar', 'foedselsmnd', 'fodeland', 'igrus2', 'inngrunn1',
+            'foerste_bosattdato', 'bosettingskommune', 'status_20220101', 'status_20230101',
+            'status_20240101', 'doedsdato', 'utvandringsdato'
+        ],
+        key_columns=['lopenr'],
+        key_number_name='person_id_number'
+    ) }}
 ),
 
 renamed as (

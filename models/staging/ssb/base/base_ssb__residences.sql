@@ -9,18 +9,14 @@ municipality_codes as (
     select * from {{ ref('base_ssb__municipality_codes') }}
 ),
 
+-- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql).
 numbered as (
-    select
-        *,
-        row_number() over (
-            partition by lopenr, aargang, komm_nr
-            order by file_row_number
-        ) as exact_duplicate_number,
-        row_number() over (
-            partition by lopenr, aargang
-            order by file_row_number
-        ) as person_year_number
-    from source
+    {{ number_duplicates(
+        'source',
+        content_columns=['lopenr', 'aargang', 'komm_nr'],
+        key_columns=['lopenr', 'aargang'],
+        key_number_name='person_year_number'
+    ) }}
 ),
 
 renamed as (
