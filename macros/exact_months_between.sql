@@ -4,14 +4,14 @@
 {% macro exact_months_between(start_date, end_date) -%}
     case
         when {{ end_date }} < {{ start_date }} then 0.0
-        when {{ dbt.datediff(start_date, end_date, 'month') }} = 0
+        when {{ months_between(start_date, end_date) }} = 0
             then
                 ({{ day_of_month(end_date) }} - {{ day_of_month(start_date) }} + 1)
                 / {{ days_in_month(start_date) }}
         else
             ({{ days_in_month(start_date) }} - {{ day_of_month(start_date) }} + 1)
             / {{ days_in_month(start_date) }}
-            + ({{ dbt.datediff(start_date, end_date, 'month') }} - 1)
+            + ({{ months_between(start_date, end_date) }} - 1)
             + {{ day_of_month(end_date) }} / {{ days_in_month(end_date) }}
     end
 {%- endmacro %}
@@ -27,4 +27,31 @@
 {#- The year in which the settled groups' age is taken (the report: age in 2023). -#}
 {% macro report_year() -%}
     {{ var('report_age_year') }}
+{%- endmacro %}
+
+{#- Whole days from start_date to end_date (end - start). DuckDB subtracts dates directly; other engines
+    use dbt's cross-database datediff. -#}
+{% macro days_between(start_date, end_date) -%}
+    {{ return(adapter.dispatch('days_between')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__days_between(start_date, end_date) -%}
+    {{ dbt.datediff(start_date, end_date, 'day') }}
+{%- endmacro %}
+
+{% macro duckdb__days_between(start_date, end_date) -%}
+    ({{ end_date }} - {{ start_date }})
+{%- endmacro %}
+
+{#- Calendar-month boundaries crossed from start_date to end_date (0 in the same month). -#}
+{% macro months_between(start_date, end_date) -%}
+    {{ return(adapter.dispatch('months_between')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__months_between(start_date, end_date) -%}
+    {{ dbt.datediff(start_date, end_date, 'month') }}
+{%- endmacro %}
+
+{% macro duckdb__months_between(start_date, end_date) -%}
+    date_diff('month', {{ start_date }}, {{ end_date }})
 {%- endmacro %}

@@ -1,3 +1,6 @@
+{{ config(materialized='view') }}
+{#- A view: read once by the next model; writing tens of millions of rows to a table costs more than
+    computing them again where an audit query or test reads this model. -#}
 {#- One row per diagnosis code on a valid contact: ICPC-2 codes on KUHR bills, ICD-10 conditions on NPR
     episodes (main condition and further conditions). The report's chapter is the code's first letter. -#}
 with

@@ -23,7 +23,7 @@ final as (
         cast({{ dbt.date_trunc('month', 'contact_date') }} as date) as month_start_date,
         case
             when is_recent_refugee
-                then {{ dbt.datediff('settlement_date', 'contact_date', 'month') }}
+                then {{ months_between('settlement_date', 'contact_date') }}
         end as months_since_settlement,
         source_file,
         source_row_number

@@ -42,22 +42,32 @@ spine as (
     from persons
     inner join calendar_months
         on
-            calendar_months.month_start_date <= persons.follow_up_end_date
-            and calendar_months.month_end_date >= persons.follow_up_start_date
+            persons.follow_up_end_date >= calendar_months.month_start_date
+            and persons.follow_up_start_date <= calendar_months.month_end_date
+),
+
+spine_days as (
+    select
+        *,
+        {{ days_between('first_followed_date', 'last_followed_date') }} + 1 as person_days,
+        {{ months_between('settlement_date', 'month_start_date') }} as months_after_settlement
+    from spine
 ),
 
 monthly_contacts as (
     select
         person_id,
         month_start_date,
-        {% for service_key in report_services() -%}
-            {%- if service_key.endswith('_consultation') -%}
-                {%- set contact_key = service_key.replace('_consultation', '_contact') -%}
-                count(case when service_key = '{{ contact_key }}' and is_consultation then 1 end)
-            {%- else -%}
-                count(case when service_key = '{{ service_key }}' then 1 end)
-            {%- endif %} as {{ service_key }}_count{{ "," if not loop.last }}
-        {% endfor %}
+        {%- for service_key in report_services() %}
+            {%- if service_key.endswith('_consultation') %}
+                {%- set condition = "service_key = '" ~ service_key.replace('_consultation', '_contact')
+                    ~ "' and is_consultation" %}
+            {%- else %}
+                {%- set condition = "service_key = '" ~ service_key ~ "'" %}
+            {%- endif %}
+            count(case when {{ condition }} then 1 end) as {{ service_key }}_count,
+        {%- endfor %}
+        count(*) as contact_count
     from contacts
     group by person_id, month_start_date
 ),
@@ -69,20 +79,15 @@ final as (
         spine.group_key,
         spine.sex,
         spine.age_group,
-        case
-            when spine.is_recent_refugee
-                then {{ dbt.datediff('spine.settlement_date', 'spine.month_start_date', 'month') }}
-        end as months_since_settlement,
+        case when spine.is_recent_refugee then spine.months_after_settlement end as months_since_settlement,
         person_years_located.municipality_code,
-        {{ dbt.datediff('spine.first_followed_date', 'spine.last_followed_date', 'day') }} + 1
-        as person_days,
-        cast({{ dbt.datediff('spine.first_followed_date', 'spine.last_followed_date', 'day') }} + 1 as double)
-        / spine.days_in_month as person_months,
+        spine.person_days,
+        cast(spine.person_days as double) / spine.days_in_month as person_months,
         {% for service_key in report_services() -%}
             coalesce(monthly_contacts.{{ service_key }}_count, 0) as {{ service_key }}_count,
         {% endfor -%}
         spine.days_in_month
-    from spine
+    from spine_days as spine
     left join person_years_located
         on
             spine.person_id = person_years_located.person_id

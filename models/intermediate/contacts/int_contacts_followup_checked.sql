@@ -1,3 +1,6 @@
+{{ config(materialized='view') }}
+{#- A view: read once by the next model; writing tens of millions of rows to a table costs more than
+    computing them again where an audit query or test reads this model. -#}
 {#- Each classified contact against its person's follow-up: a contact counts when its person is in the
     study population, its service is one of the report's, and its date lies inside the follow-up period
     (both ends included). Every other contact keeps a reason, for the audit. -#}
@@ -13,7 +16,18 @@ persons_followed as (
 
 checked as (
     select
-        contacts.*,
+        contacts.contact_id,
+        contacts.contact_source,
+        contacts.source_record_id,
+        contacts.person_id,
+        contacts.contact_date,
+        contacts.service_key,
+        contacts.is_consultation,
+        contacts.has_time_supplement,
+        contacts.has_interpreter,
+        contacts.has_consultation_2ad_or_2ae,
+        contacts.source_file,
+        contacts.source_row_number,
         persons_followed.group_key,
         persons_followed.sex,
         persons_followed.age_group,

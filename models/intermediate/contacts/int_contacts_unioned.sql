@@ -1,3 +1,6 @@
+{{ config(materialized='view') }}
+{#- A view: read once by the next model; writing tens of millions of rows to a table costs more than
+    computing them again where an audit query or test reads this model. -#}
 {#- Every staged, classified contact in one shape: KUHR bills (one contact each), NPR episodes (dated by
     admission) and HOM decisions (dated by the from-date). Not yet checked against follow-up. -#}
 with
