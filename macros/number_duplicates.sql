@@ -3,81 +3,60 @@
     copies) and, when `key_columns` are given, `<key_number_name>` (the same for rows sharing the key).
 
     A window partitioned by all columns sorts the whole file (tens of millions of rows, minutes at national
-    scale). Here one hash per row is grouped instead; only rows whose hash repeats (the duplicates, and the
-    rare hash collision) go through a window on their real columns, so collisions cannot merge rows that
-    differ. Rows are identified by (filename, file_row_number). -#}
+    scale). Here the rows are first narrowed to candidates with one hash aggregation - rows whose key repeats
+    (an exact copy repeats its key too), or, without a key, rows whose content hash repeats - and only the
+    candidates go through windows on their real columns, so a hash collision cannot merge rows that differ.
+    Rows are identified by file_row_number: every source is one Parquet file (docs/extracts.md). -#}
 {% macro number_duplicates(relation, content_columns, key_columns=none, key_number_name=none) -%}
     {%- set content = content_columns | join(', ') -%}
+    {%- set candidate_columns = key_columns if key_columns else content_columns -%}
     with
 
-    hashed as (
+    -- Not materialized: scanning the Parquet file again is cheaper than holding every row in memory.
+    hashed as not materialized (
         select
-            *,
-            hash({{ content }}) as content_hash
-            {%- if key_columns %},
-                hash({{ key_columns | join(', ') }}) as key_hash
-            {%- endif %}
+            * exclude (filename),
+            -- Before any join: the file name is constant per scanned chunk, so the pattern runs once per chunk.
+            regexp_extract(filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
+            hash({{ candidate_columns | join(', ') }}) as candidate_hash
         from {{ relation }}
     ),
 
-    repeated_contents as (
-        select content_hash
+    repeated_hashes as (
+        select candidate_hash
         from hashed
-        group by content_hash
+        group by candidate_hash
         having count(*) > 1
     ),
 
-    content_numbers as (
+    candidate_numbers as (
         select
-            hashed.filename,
             hashed.file_row_number,
             row_number() over (
                 partition by {{ content }}
                 order by hashed.file_row_number
             ) as exact_duplicate_number
+            {%- if key_columns %},
+                row_number() over (
+                    partition by {{ key_columns | join(', ') }}
+                    order by hashed.file_row_number
+                ) as key_number
+            {%- endif %}
         from hashed
-        inner join repeated_contents
-            on hashed.content_hash = repeated_contents.content_hash
-    ),
-    {% if key_columns %}
-    repeated_keys as (
-        select key_hash
-        from hashed
-        group by key_hash
-        having count(*) > 1
+        inner join repeated_hashes
+            on hashed.candidate_hash = repeated_hashes.candidate_hash
     ),
 
-    key_numbers as (
-        select
-            hashed.filename,
-            hashed.file_row_number,
-            row_number() over (
-                partition by {{ key_columns | join(', ') }}
-                order by hashed.file_row_number
-            ) as key_number
-        from hashed
-        inner join repeated_keys
-            on hashed.key_hash = repeated_keys.key_hash
-    ),
-    {% endif %}
     numbered as (
         select
             hashed.*,
-            coalesce(content_numbers.exact_duplicate_number, 1) as exact_duplicate_number
+            coalesce(candidate_numbers.exact_duplicate_number, 1) as exact_duplicate_number
             {%- if key_columns %},
-                coalesce(key_numbers.key_number, 1) as {{ key_number_name }}
+                coalesce(candidate_numbers.key_number, 1) as {{ key_number_name }}
             {%- endif %}
         from hashed
-        left join content_numbers
-            on
-                hashed.filename = content_numbers.filename
-                and hashed.file_row_number = content_numbers.file_row_number
-        {%- if key_columns %}
-            left join key_numbers
-                on
-                    hashed.filename = key_numbers.filename
-                    and hashed.file_row_number = key_numbers.file_row_number
-        {%- endif %}
+        left join candidate_numbers
+            on hashed.file_row_number = candidate_numbers.file_row_number
     )
 
     select * from numbered

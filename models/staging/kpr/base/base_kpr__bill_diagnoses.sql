@@ -14,7 +14,7 @@ numbered as (
 
 renamed as (
     select
-        regexp_extract(filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
+        source_file,
         file_row_number + 1 as source_row_number,
         cast(enkeltregning_lnr as bigint) as bill_id,
         nullif(replace(upper(trim(cast(diagnosekode as varchar))), '.', ''), '') as diagnosis_code,

@@ -24,7 +24,7 @@ numbered as (
 
 renamed as (
     select
-        regexp_extract(numbered.filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
+        numbered.source_file,
         numbered.file_row_number + 1 as source_row_number,
         cast(numbered.enkeltregning_lnr as bigint) as bill_id,
         nullif(trim(cast(numbered.kpr_lnr as varchar)), '') as person_id,

@@ -16,7 +16,7 @@ numbered as (
 
 renamed as (
     select
-        regexp_extract(filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
+        source_file,
         file_row_number + 1 as source_row_number,
         cast(vedtak_lnr as bigint) as decision_id,
         nullif(trim(cast(lopenr as varchar)), '') as person_id,

@@ -19,7 +19,7 @@ numbered as (
 
 renamed as (
     select
-        regexp_extract(filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
+        source_file,
         file_row_number + 1 as source_row_number,
         cast(episode_lnr as bigint) as episode_id,
         nullif(trim(cast(lopenr as varchar)), '') as person_id,

@@ -21,7 +21,7 @@ numbered as (
 
 renamed as (
     select
-        regexp_extract(numbered.filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
+        numbered.source_file,
         numbered.file_row_number + 1 as source_row_number,
         nullif(trim(cast(numbered.lopenr as varchar)), '') as person_id,
         cast(numbered.aargang as integer) as residence_year,
