@@ -19,12 +19,12 @@ flagged as (
 final as (
     select
         group_key,
+        is_suppressed,
         case when not is_suppressed then consultations end as consultations,
         case when not is_suppressed then consultations_with_time_or_interpreter end
             as consultations_with_time_or_interpreter,
         case when not is_suppressed then round(pct_with_time_or_interpreter, 10) end
-            as pct_with_time_or_interpreter,
-        is_suppressed
+            as pct_with_time_or_interpreter
     from flagged
 )
 

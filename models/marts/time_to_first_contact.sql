@@ -21,10 +21,10 @@ final as (
         age_group,
         is_group_total,
         age_group_sort_order,
+        is_suppressed,
         case when not is_suppressed then persons_with_contact end as persons_with_contact,
         case when not is_suppressed then round(mean_months_to_first_contact, 10) end
             as mean_months_to_first_contact,
-        is_suppressed,
         is_suppressed and not is_primary_suppressed as is_complementary_suppressed
     from suppressed
 )

@@ -32,9 +32,9 @@ final as (
         services.sort_order,
         population.persons,
         group_service_contacts.contacts,
+        population.mean_follow_up_months,
         cast(group_service_contacts.contacts as double) / population.persons as contacts_per_person,
-        1000.0 * group_service_contacts.contacts / population.persons as contacts_per_1000_persons,
-        population.mean_follow_up_months
+        1000.0 * group_service_contacts.contacts / population.persons as contacts_per_1000_persons
     from group_service_contacts
     inner join population
         on group_service_contacts.group_key = population.group_key

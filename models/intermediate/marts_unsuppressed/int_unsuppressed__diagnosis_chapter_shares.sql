@@ -19,14 +19,9 @@ services as (
 ),
 
 report_services as (
-    {%- for service_key, service_family in diagnosis_services.items() %}
     select
-        '{{ service_key }}' as report_service_key,
-        '{{ service_family }}' as service_family
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+        unnest({{ diagnosis_services.keys() | list }}) as report_service_key,
+        unnest({{ diagnosis_services.values() | list }}) as service_family
 ),
 
 service_families as (
@@ -63,67 +58,68 @@ patient_chapters as (
     where contact_diagnoses.chapter_code is not null
 ),
 
-patient_counts as (
+-- Each CTE above is read once, so nothing large is materialised twice.
+patient_totals as (
     select
         group_key,
         service_key,
-        'all' as sex,
-        count(*) as patients
+        count(*) as all_patients,
+        count(*) filter (where sex = 'female') as female_patients
     from patients
-    group by group_key, service_key
-    union all
-    select
-        group_key,
-        service_key,
-        'female' as sex,
-        count(*) as patients
-    from patients
-    where sex = 'female'
     group by group_key, service_key
 ),
 
-chapter_counts as (
+chapter_totals as (
     select
         group_key,
         service_key,
-        'all' as sex,
         code_system,
         chapter_code,
-        count(*) as patients_with_chapter
+        count(*) as all_patients_with_chapter,
+        count(*) filter (where sex = 'female') as female_patients_with_chapter
     from patient_chapters
-    where not list_contains({{ var('female_only_diagnosis_chapters') }}, chapter_code)
     group by group_key, service_key, code_system, chapter_code
-    union all
+),
+
+-- Chapters W and X (var female_only_diagnosis_chapters) among women, the others among all patients.
+chapter_scopes as (
     select
-        group_key,
-        service_key,
-        'female' as sex,
-        code_system,
-        chapter_code,
-        count(*) as patients_with_chapter
-    from patient_chapters
-    where
-        sex = 'female'
-        and list_contains({{ var('female_only_diagnosis_chapters') }}, chapter_code)
-    group by group_key, service_key, code_system, chapter_code
+        *,
+        list_contains({{ var('female_only_diagnosis_chapters') }}, chapter_code) as is_female_only
+    from chapter_totals
+),
+
+scoped_counts as (
+    select
+        chapter_scopes.group_key,
+        chapter_scopes.service_key,
+        chapter_scopes.code_system,
+        chapter_scopes.chapter_code,
+        cast(
+            case
+                when chapter_scopes.is_female_only then patient_totals.female_patients
+                else patient_totals.all_patients
+            end as bigint
+        ) as patients,
+        cast(
+            case
+                when chapter_scopes.is_female_only then chapter_scopes.female_patients_with_chapter
+                else chapter_scopes.all_patients_with_chapter
+            end as bigint
+        ) as patients_with_chapter,
+        case when chapter_scopes.is_female_only then 'female' else 'all' end as sex
+    from chapter_scopes
+    inner join patient_totals
+        on
+            chapter_scopes.group_key = patient_totals.group_key
+            and chapter_scopes.service_key = patient_totals.service_key
 ),
 
 final as (
     select
-        chapter_counts.group_key,
-        chapter_counts.service_key,
-        chapter_counts.sex,
-        chapter_counts.code_system,
-        chapter_counts.chapter_code,
-        cast(patient_counts.patients as bigint) as patients,
-        cast(chapter_counts.patients_with_chapter as bigint) as patients_with_chapter,
-        100.0 * chapter_counts.patients_with_chapter / patient_counts.patients as pct_patients_with_chapter
-    from chapter_counts
-    inner join patient_counts
-        on
-            chapter_counts.group_key = patient_counts.group_key
-            and chapter_counts.service_key = patient_counts.service_key
-            and chapter_counts.sex = patient_counts.sex
+        *,
+        100.0 * patients_with_chapter / nullif(patients, 0) as pct_patients_with_chapter
+    from scoped_counts
 )
 
 select * from final

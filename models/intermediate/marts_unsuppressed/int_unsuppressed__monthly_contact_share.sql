@@ -49,11 +49,11 @@ final as (
         recent_months.service_key,
         recent_months.persons_followed,
         recent_months.persons_with_contact,
-        100.0 * recent_months.persons_with_contact / recent_months.persons_followed as pct_with_contact,
         reference_line.reference_calendar_months,
         reference_line.reference_min_persons_followed,
         reference_line.reference_min_persons_with_contact,
-        reference_line.reference_mean_monthly_pct
+        reference_line.reference_mean_monthly_pct,
+        100.0 * recent_months.persons_with_contact / recent_months.persons_followed as pct_with_contact
     from recent_months
     left join reference_line
         on recent_months.service_key = reference_line.service_key

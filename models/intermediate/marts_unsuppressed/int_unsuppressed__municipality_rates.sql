@@ -4,6 +4,10 @@
     Garwood CI. A table: gamma_quantile is a Python UDF. -#}
 {{ config(materialized='table') }}
 {%- set services = var('municipality_rate_services') -%}
+{%- set event_columns = [] -%}
+{%- for service_key in services -%}
+    {%- do event_columns.append(service_key ~ '_events') -%}
+{%- endfor -%}
 
 with
 
@@ -36,24 +40,29 @@ selected_municipalities as (
     where settled_ukrainian_refugees >= {{ var('municipality_min_settled_ukrainian_refugees') }}
 ),
 
-municipality_service_totals as (
-    {%- for service_key in services %}
+person_service_events as (
     select
         settlement_municipality_code as municipality_code,
         group_key,
-        '{{ service_key }}' as service_key,
-        count(*) as persons,
-        cast(sum({{ service_key }}_events) as bigint) as contacts,
-        sum(person_months) as person_months
+        person_months,
+        unnest({{ services }}) as service_key,
+        unnest([{{ event_columns | join(', ') }}]) as events
     from person_totals
-    group by settlement_municipality_code, group_key
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
 ),
 
-final as (
+municipality_service_totals as (
+    select
+        municipality_code,
+        group_key,
+        service_key,
+        cast(sum(events) as bigint) as contacts,
+        count(*) as persons,
+        sum(person_months) as person_months
+    from person_service_events
+    group by municipality_code, group_key, service_key
+),
+
+selected_totals as (
     select
         selected_municipalities.municipality_code,
         municipalities.municipality_name,
@@ -64,13 +73,7 @@ final as (
         municipality_service_totals.service_key,
         municipality_service_totals.persons,
         municipality_service_totals.contacts,
-        round(municipality_service_totals.person_months, 10) as person_months,
-        round({{ annualised_rate('municipality_service_totals.contacts', 'municipality_service_totals.person_months') }}, 10)
-            as rate_annual,
-        round({{ annualised_rate(poisson_ci_lower('municipality_service_totals.contacts'), 'municipality_service_totals.person_months') }}, 10)
-            as rate_ci_lower_annual,
-        round({{ annualised_rate(poisson_ci_upper('municipality_service_totals.contacts'), 'municipality_service_totals.person_months') }}, 10)
-            as rate_ci_upper_annual
+        municipality_service_totals.person_months
     from selected_municipalities
     inner join municipality_service_totals
         on selected_municipalities.municipality_code = municipality_service_totals.municipality_code
@@ -78,6 +81,26 @@ final as (
         on selected_municipalities.municipality_code = municipalities.municipality_code
     left join refugee_health_service_municipalities
         on selected_municipalities.municipality_code = refugee_health_service_municipalities.municipality_code
+),
+
+final as (
+    select
+        municipality_code,
+        municipality_name,
+        county_name,
+        settled_ukrainian_refugees,
+        has_refugee_health_service,
+        group_key,
+        service_key,
+        persons,
+        contacts,
+        round(person_months, 10) as person_months,
+        {{ round_significant(annualised_rate('contacts', 'person_months')) }} as rate_annual,
+        {{ round_significant(annualised_rate(poisson_ci_lower('contacts'), 'person_months')) }}
+            as rate_ci_lower_annual,
+        {{ round_significant(annualised_rate(poisson_ci_upper('contacts'), 'person_months')) }}
+            as rate_ci_upper_annual
+    from selected_totals
 )
 
 select * from final

@@ -14,9 +14,14 @@ group_totals as (
         count(*) filter (where report_age < {{ var('table1_under_age') }}) as persons_under_18,
         count(*) filter (where report_age >= {{ var('table1_over_age') }}) as persons_65_and_over,
         count(*) filter (where follow_up_months > 0) as persons_followed,
-        count(settlement_date) as persons_with_settlement_date,
+        -- Years since settlement is defined for refugees only (Table 1 leaves the general population blank).
+        count(settlement_date) filter (
+            where list_contains({{ var('refugee_igrus2_codes') }}, igrus2_code)
+        ) as persons_with_settlement_date,
         avg(report_age) as mean_age_years,
-        avg({{ var('years_since_settlement_reference_year') }} - year(settlement_date)) as mean_years_since_settlement,
+        avg({{ var('years_since_settlement_reference_year') }} - year(settlement_date)) filter (
+            where list_contains({{ var('refugee_igrus2_codes') }}, igrus2_code)
+        ) as mean_years_since_settlement,
         sum(follow_up_months) as follow_up_months,
         avg(follow_up_months) as mean_follow_up_months
     from persons
@@ -28,18 +33,18 @@ final as (
         group_key,
         persons,
         male_persons,
-        persons - male_persons as female_persons,
         persons_under_18,
         persons_65_and_over,
         persons_followed,
         persons_with_settlement_date,
-        100.0 * male_persons / persons as pct_male,
         mean_age_years,
-        100.0 * persons_under_18 / persons as pct_under_18,
-        100.0 * persons_65_and_over / persons as pct_65_and_over,
         mean_years_since_settlement,
         follow_up_months,
-        mean_follow_up_months
+        mean_follow_up_months,
+        persons - male_persons as female_persons,
+        100.0 * male_persons / persons as pct_male,
+        100.0 * persons_under_18 / persons as pct_under_18,
+        100.0 * persons_65_and_over / persons as pct_65_and_over
     from group_totals
 )
 

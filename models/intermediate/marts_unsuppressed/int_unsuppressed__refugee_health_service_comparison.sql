@@ -15,9 +15,9 @@ pooled as (
         has_refugee_health_service,
         group_key,
         service_key,
-        count(*) as municipalities,
         cast(sum(persons) as bigint) as persons,
         cast(sum(contacts) as bigint) as contacts,
+        count(*) as municipalities,
         sum(person_months) as person_months
     from municipality_rates
     where has_refugee_health_service is not null
@@ -33,9 +33,11 @@ final as (
         persons,
         contacts,
         round(person_months, 10) as person_months,
-        round({{ annualised_rate('contacts', 'person_months') }}, 10) as rate_annual,
-        round({{ annualised_rate(poisson_ci_lower('contacts'), 'person_months') }}, 10) as rate_ci_lower_annual,
-        round({{ annualised_rate(poisson_ci_upper('contacts'), 'person_months') }}, 10) as rate_ci_upper_annual
+        {{ round_significant(annualised_rate('contacts', 'person_months')) }} as rate_annual,
+        {{ round_significant(annualised_rate(poisson_ci_lower('contacts'), 'person_months')) }}
+            as rate_ci_lower_annual,
+        {{ round_significant(annualised_rate(poisson_ci_upper('contacts'), 'person_months')) }}
+            as rate_ci_upper_annual
     from pooled
 )
 

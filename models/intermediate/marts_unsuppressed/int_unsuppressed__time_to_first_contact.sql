@@ -57,8 +57,8 @@ final as (
         all_rows.sex,
         all_rows.age_group,
         all_rows.is_group_total,
-        coalesce(age_groups.sort_order, 0) as age_group_sort_order,
         cast(all_rows.persons_with_contact as bigint) as persons_with_contact,
+        coalesce(age_groups.sort_order, 0) as age_group_sort_order,
         cast(all_rows.months_to_first_contact_sum as double) / all_rows.persons_with_contact
             as mean_months_to_first_contact
     from all_rows

@@ -29,10 +29,10 @@ strata_with_persons as (
         strata.service_key,
         strata.sex,
         strata.age_group,
-        coalesce(stratum_persons.persons, 0) as persons,
-        coalesce(stratum_persons.persons_followed, 0) as persons_followed,
         strata.events,
-        strata.person_months
+        strata.person_months,
+        coalesce(stratum_persons.persons, 0) as persons,
+        coalesce(stratum_persons.persons_followed, 0) as persons_followed
     from strata
     left join stratum_persons
         on
@@ -51,9 +51,11 @@ final as (
         persons_followed,
         events,
         round(person_months, 10) as person_months,
-        round({{ annualised_rate('events', 'person_months') }}, 10) as rate_annual,
-        round({{ annualised_rate(poisson_ci_lower('events'), 'person_months') }}, 10) as rate_ci_lower_annual,
-        round({{ annualised_rate(poisson_ci_upper('events'), 'person_months') }}, 10) as rate_ci_upper_annual
+        {{ round_significant(annualised_rate('events', 'person_months')) }} as rate_annual,
+        {{ round_significant(annualised_rate(poisson_ci_lower('events'), 'person_months')) }}
+            as rate_ci_lower_annual,
+        {{ round_significant(annualised_rate(poisson_ci_upper('events'), 'person_months')) }}
+            as rate_ci_upper_annual
     from strata_with_persons
 )
 

@@ -3,7 +3,10 @@
     group, with 0 person-months and 0 events where it has none, because a standardised rate's
     confidence interval depends on the empty strata too. -#}
 {%- set services = report_services() -%}
-{%- set combined = combined_services() -%}
+{%- set event_columns = [] -%}
+{%- for service_key in services -%}
+    {%- do event_columns.append(service_key ~ '_events') -%}
+{%- endfor %}
 
 with
 
@@ -15,12 +18,27 @@ age_groups as (
     select * from {{ ref('age_groups') }}
 ),
 
+-- The one scan of fct_person_months here (the CTE above is referenced only once, so DuckDB streams
+-- it instead of materialising 110 M rows); the spine below is built from this small result.
+stratum_totals as (
+    select
+        group_key,
+        sex,
+        age_group,
+        {% for service_key in services -%}
+            cast(sum({{ service_key }}_count) as bigint) as {{ service_key }}_events,
+        {% endfor -%}
+        sum(person_months) as person_months
+    from person_months
+    group by group_key, sex, age_group
+),
+
 groups as (
-    select distinct group_key from person_months
+    select distinct group_key from stratum_totals
 ),
 
 sexes as (
-    select distinct sex from person_months
+    select distinct sex from stratum_totals
 ),
 
 -- The seed's age groups, plus any other value the fact table holds so that no person-time is lost
@@ -28,7 +46,7 @@ sexes as (
 stratum_age_groups as (
     select age_group from age_groups
     union
-    select distinct age_group from person_months
+    select distinct age_group from stratum_totals
 ),
 
 stratum_spine as (
@@ -41,33 +59,15 @@ stratum_spine as (
     cross join stratum_age_groups
 ),
 
-stratum_totals as (
-    select
-        group_key,
-        sex,
-        age_group,
-        sum(person_months) as person_months,
-        {%- for service_key in services %}
-        cast(sum({{ service_key }}_count) as bigint) as {{ service_key }}_events{{ "," if not loop.last }}
-        {%- endfor %}
-    from person_months
-    group by group_key, sex, age_group
-),
-
 complete_strata as (
     select
         stratum_spine.group_key,
         stratum_spine.sex,
         stratum_spine.age_group,
-        coalesce(stratum_totals.person_months, 0) as person_months,
-        {%- for service_key in services %}
-        coalesce(stratum_totals.{{ service_key }}_events, 0) as {{ service_key }}_events,
-        {%- endfor %}
-        {%- for combined_key, parts in combined.items() %}
-        {% for part in parts -%}
-            coalesce(stratum_totals.{{ part }}_events, 0){{ " + " if not loop.last }}
-        {%- endfor %} as {{ combined_key }}_events{{ "," if not loop.last }}
-        {%- endfor %}
+        {% for service_key in services -%}
+            coalesce(stratum_totals.{{ service_key }}_events, 0) as {{ service_key }}_events,
+        {% endfor -%}
+        coalesce(stratum_totals.person_months, 0) as person_months
     from stratum_spine
     left join stratum_totals
         on
@@ -76,20 +76,56 @@ complete_strata as (
             and stratum_spine.age_group is not distinct from stratum_totals.age_group
 ),
 
+-- Long format: one row per stratum and Table 2 service.
 service_strata as (
-    {%- for service_key in services + (combined.keys() | list) %}
     select
         group_key,
-        '{{ service_key }}' as service_key,
         sex,
         age_group,
-        {{ service_key }}_events as events,
-        person_months
+        person_months,
+        unnest({{ services }}) as service_key,
+        unnest([{{ event_columns | join(', ') }}]) as events
     from complete_strata
-    {%- if not loop.last %}
+),
+
+service_sets as (
+    {{ combined_service_sets() }}
+),
+
+-- somatic_any and mental_any: the sums of their parts (combined_services()).
+combined_strata as (
+    select
+        service_strata.group_key,
+        service_sets.service_set_key as service_key,
+        service_strata.sex,
+        service_strata.age_group,
+        any_value(service_strata.person_months) as person_months,
+        sum(service_strata.events) as events
+    from service_strata
+    inner join service_sets
+        on service_strata.service_key = service_sets.service_key
+    where not service_sets.is_set_total
+    group by service_strata.group_key, service_sets.service_set_key, service_strata.sex, service_strata.age_group
+),
+
+all_strata as (
+    select
+        group_key,
+        service_key,
+        sex,
+        age_group,
+        events,
+        person_months
+    from service_strata
     union all
-    {%- endif %}
-    {%- endfor %}
+    select
+        group_key,
+        service_key,
+        sex,
+        age_group,
+        events,
+        person_months
+    from combined_strata
 ),
 
 final as (
@@ -100,7 +136,7 @@ final as (
         age_group,
         cast(events as bigint) as events,
         cast(person_months as double) as person_months
-    from service_strata
+    from all_strata
 )
 
 select * from final

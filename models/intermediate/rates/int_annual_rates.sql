@@ -41,22 +41,23 @@ standardised as (
     {{ direct_standardised_rate('strata_with_reference', group_by=['group_key', 'service_key']) }}
 ),
 
--- Stored to 10 decimals: sums of doubles in a parallel aggregate vary in the last bits from run to
--- run, and rounded values make the table reproducible and comparable exactly (unit tests).
+-- Rates stored to 12 significant digits (person-months to 10 decimals): sums of doubles in a parallel
+-- aggregate vary in the last bits from run to run, and rounded values make the table reproducible and
+-- comparable exactly (unit tests) while keeping 1e-12 relative precision for rare events.
 final as (
     select
         group_key,
         service_key,
         events,
         round(person_months, 10) as person_months,
-        round({{ annualised_rate('events', 'person_months') }}, 10) as crude_rate_annual,
-        round({{ annualised_rate(poisson_ci_lower('events'), 'person_months') }}, 10)
+        {{ round_significant(annualised_rate('events', 'person_months')) }} as crude_rate_annual,
+        {{ round_significant(annualised_rate(poisson_ci_lower('events'), 'person_months')) }}
             as crude_rate_ci_lower_annual,
-        round({{ annualised_rate(poisson_ci_upper('events'), 'person_months') }}, 10)
+        {{ round_significant(annualised_rate(poisson_ci_upper('events'), 'person_months')) }}
             as crude_rate_ci_upper_annual,
-        round(dsr_annual, 10) as dsr_annual,
-        round(dsr_ci_lower_annual, 10) as dsr_ci_lower_annual,
-        round(dsr_ci_upper_annual, 10) as dsr_ci_upper_annual,
+        {{ round_significant('dsr_annual') }} as dsr_annual,
+        {{ round_significant('dsr_ci_lower_annual') }} as dsr_ci_lower_annual,
+        {{ round_significant('dsr_ci_upper_annual') }} as dsr_ci_upper_annual,
         dsr_variance_annual,
         stratum_count,
         dropped_stratum_count,

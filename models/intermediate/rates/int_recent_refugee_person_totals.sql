@@ -37,10 +37,10 @@ recent_persons as (
 person_totals as (
     select
         person_id,
-        sum(person_months) as person_months,
-        {%- for service_key in services %}
-        cast(sum({{ service_key }}_count) as bigint) as {{ service_key }}_events{{ "," if not loop.last }}
-        {%- endfor %}
+        {% for service_key in services -%}
+            cast(sum({{ service_key }}_count) as bigint) as {{ service_key }}_events,
+        {% endfor -%}
+        sum(person_months) as person_months
     from person_months
     where months_since_settlement is not null
     group by person_id
@@ -71,11 +71,11 @@ final as (
         recent_persons.age_group,
         recent_persons.settlement_date,
         recent_persons.settlement_municipality_code,
-        coalesce(person_totals.person_months, 0) as person_months,
-        {%- for service_key in services %}
-        coalesce(person_totals.{{ service_key }}_events, 0) as {{ service_key }}_events,
-        {%- endfor %}
-        first_contacts.months_to_first_contact
+        first_contacts.months_to_first_contact,
+        {% for service_key in services -%}
+            coalesce(person_totals.{{ service_key }}_events, 0) as {{ service_key }}_events,
+        {% endfor -%}
+        coalesce(person_totals.person_months, 0) as person_months
     from recent_persons
     left join person_totals
         on recent_persons.person_id = person_totals.person_id

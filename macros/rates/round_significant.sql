@@ -1,0 +1,14 @@
+{#- SQL expression: a double rounded to `digits` significant digits (default 12); 0, null and infinities
+    unchanged. Rates and bounds are stored this way so that tables are reproducible run to run (parallel
+    sums of doubles differ in the last bits) while keeping a relative precision of 1e-12 however small the
+    rate: rounding to a fixed number of decimals would lose the relative precision of rare events. -#}
+{% macro round_significant(expression, digits=12) -%}
+    (case
+        when ({{ expression }}) is null or ({{ expression }}) = 0 or isinf({{ expression }})
+            then cast({{ expression }} as double)
+        else round(
+            cast({{ expression }} as double),
+            {{ digits | int - 1 }} - cast(floor(log10(abs(cast({{ expression }} as double)))) as integer)
+        )
+    end)
+{%- endmacro %}
