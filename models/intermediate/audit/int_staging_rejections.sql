@@ -15,9 +15,9 @@
 with
 
 {% for model_name, source_name, record_key in base_models %}
-{{ model_name }} as (
-    select * from {{ ref(model_name) }}
-),
+    {{ model_name }} as (
+        select * from {{ ref(model_name) }}
+    ),
 
 {% endfor -%}
 bills_classified as (

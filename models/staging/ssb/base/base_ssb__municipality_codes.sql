@@ -27,8 +27,9 @@ changed_codes as (
     from municipality_code_changes
     -- A code still valid in 2024 keeps its own meaning even if it also appears as an old code.
     left join current_codes
-        on lpad(trim(municipality_code_changes.old_municipality_code), 4, '0')
-        = current_codes.reported_municipality_code
+        on
+            lpad(trim(municipality_code_changes.old_municipality_code), 4, '0')
+            = current_codes.reported_municipality_code
     where current_codes.reported_municipality_code is null
 ),
 

@@ -57,8 +57,9 @@ recoded as (
         municipality_codes.municipality_code as settlement_municipality_code
     from renamed
     left join municipality_codes
-        on lpad(renamed.reported_settlement_municipality_code, 4, '0')
-        = municipality_codes.reported_municipality_code
+        on
+            lpad(renamed.reported_settlement_municipality_code, 4, '0')
+            = municipality_codes.reported_municipality_code
 ),
 
 final as (
