@@ -1,6 +1,3 @@
-{{ config(materialized='view') }}
-{#- A view: read once by the next model; writing tens of millions of rows to a table costs more than
-    computing them again where an audit query or test reads this model. -#}
 with
 
 bill_tariffs as (
