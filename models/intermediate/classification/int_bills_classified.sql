@@ -25,34 +25,27 @@ bill_provider_types as (
         on bills.service_type_code = service_types.tjenestetype
 ),
 
+-- One pass over the tariff rows. A seed row of provider_service_keys with a required contact kind applies
+-- when the bill has a tariff of that kind, and beats the provider type's catch-all row (blank required
+-- contact kind); aggregates, not a window, because the bills are tens of millions.
 tariff_flags as (
     select
-        bill_id,
+        bill_tariffs_classified.bill_id,
         count(*) as tariff_row_count,
-        bool_or(is_consultation) as is_consultation,
-        bool_or(contact_kind = 'time_supplement') as has_time_supplement,
-        bool_or(contact_kind = 'interpreter') as has_interpreter,
+        bool_or(bill_tariffs_classified.is_consultation) as is_consultation,
+        bool_or(bill_tariffs_classified.contact_kind = 'time_supplement') as has_time_supplement,
+        bool_or(bill_tariffs_classified.contact_kind = 'interpreter') as has_interpreter,
         bool_or(
-            tariff_code in (
+            bill_tariffs_classified.tariff_code in (
                 {%- for tariff_code in var('time_interpreter_share_tariff_codes') %}
                     '{{ tariff_code | lower }}'{{ "," if not loop.last }}
                 {%- endfor %}
             )
         ) as has_consultation_2ad_or_2ae,
-        bool_or(is_unclassified) as has_unclassified_tariff
+        bool_or(bill_tariffs_classified.is_unclassified) as has_unclassified_tariff,
+        min(provider_service_keys.service_key) as required_kind_service_key
     from bill_tariffs_classified
-    group by bill_id
-),
-
--- A seed row with a required contact kind applies when the bill has such a tariff, and beats the
--- provider type's catch-all row (blank required contact kind). Aggregates, not a window: the bills are
--- tens of millions, the bills with a required kind a small share of them.
-required_kind_keys as (
-    select
-        bill_tariffs_classified.bill_id,
-        min(provider_service_keys.service_key) as service_key
-    from bill_tariffs_classified
-    inner join provider_service_keys
+    left join provider_service_keys
         on
             bill_tariffs_classified.provider_type = provider_service_keys.provider_type
             and bill_tariffs_classified.contact_kind = provider_service_keys.required_contact_kind
@@ -78,7 +71,7 @@ final as (
         bill_provider_types.practice_type_code,
         bill_provider_types.municipality_code,
         bill_provider_types.provider_type,
-        coalesce(required_kind_keys.service_key, catch_all_keys.service_key) as service_key,
+        coalesce(tariff_flags.required_kind_service_key, catch_all_keys.service_key) as service_key,
         coalesce(tariff_flags.is_consultation, false) as is_consultation,
         coalesce(tariff_flags.has_time_supplement, false) as has_time_supplement,
         coalesce(tariff_flags.has_interpreter, false) as has_interpreter,
@@ -93,8 +86,6 @@ final as (
     from bill_provider_types
     left join tariff_flags
         on bill_provider_types.bill_id = tariff_flags.bill_id
-    left join required_kind_keys
-        on bill_provider_types.bill_id = required_kind_keys.bill_id
     left join catch_all_keys
         on bill_provider_types.provider_type = catch_all_keys.provider_type
 )
