@@ -10,12 +10,22 @@ contacts as (
     select * from {{ ref('fct_contacts') }}
 ),
 
+-- One scan of the (large) person-month table, then one row per service from that single row.
+person_month_sums as (
+    select
+    {% for service_key in report_services() -%}
+            sum({{ service_key }}_count) as {{ service_key }}{{ "," if not loop.last }}
+    
+        {% endfor %}
+    from person_months
+),
+
 person_month_totals as (
     {% for service_key in report_services() -%}
         select
             '{{ service_key }}' as service_key,
-            sum({{ service_key }}_count) as person_month_contacts
-        from person_months
+            {{ service_key }} as person_month_contacts
+        from person_month_sums
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
