@@ -61,7 +61,9 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = Non
 def fetch(warehouse: Path, raw_dir: Path, project_vars: dict[str, Any], with_text_figures: bool) -> WarehouseData:
     if not warehouse.exists():
         raise FileNotFoundError(f"warehouse {warehouse} not found: build it with dbt first")
-    con = duckdb.connect(str(warehouse), read_only=True)
+    # A bounded memory budget: at national scale the text-figure queries group ~100 M rows, and DuckDB's
+    # default (80 % of RAM) would take the whole machine.
+    con = duckdb.connect(str(warehouse), read_only=True, config={"memory_limit": "6GB"})
     try:
         return _fetch(con, raw_dir, project_vars, with_text_figures)
     finally:
