@@ -13,10 +13,10 @@ contacts as (
 -- One scan of the (large) person-month table, then one row per service from that single row.
 person_month_sums as (
     select
-    {% for service_key in report_services() -%}
-            sum({{ service_key }}_count) as {{ service_key }}{{ "," if not loop.last }}
-    
-        {% endfor %}
+        {%- for service_key in report_services() %}
+            sum({{ service_key }}_count) as {{ service_key }},
+        {%- endfor %}
+        count(*) as person_month_rows
     from person_months
 ),
 
