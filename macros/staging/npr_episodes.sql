@@ -1,0 +1,123 @@
+{#- NPR delivers one file per sector (somatikk, phv, phbu) with the same columns, so the three base models
+    and the three staging models share their SQL here; each model only names its own source or base model
+    (which is also how dbt sees the dependency). -#}
+
+{#- Typed, decoded and numbered episodes of one NPR file, every row kept with a rejection_reason. -#}
+{% macro npr_episodes_base(source_relation) -%}
+    with
+
+    source as (
+        select * from {{ source_relation }}
+    ),
+
+    -- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql).
+    numbered as (
+        {{ number_duplicates(
+            'source',
+            content_columns=[
+                'episode_lnr', 'lopenr', 'inndato', 'utdato', 'aktivitetskategori3', 'tilstand_1_1',
+                'tilstand_1_2', 'tilstand_2_1', 'institusjon'
+            ],
+            key_columns=['episode_lnr'],
+            key_number_name='episode_id_number'
+        ) }}
+    ),
+
+    renamed as (
+        select
+            source_file,
+            file_row_number + 1 as source_row_number,
+            cast(episode_lnr as bigint) as episode_id,
+            nullif(trim(cast(lopenr as varchar)), '') as person_id,
+            cast(inndato as date) as admission_date,
+            cast(utdato as date) as discharge_date,
+            cast(aktivitetskategori3 as smallint) as care_level_code,
+            nullif(replace(upper(trim(cast(tilstand_1_1 as varchar))), '.', ''), '') as reported_main_condition_code,
+            nullif(replace(upper(trim(cast(tilstand_1_2 as varchar))), '.', ''), '') as reported_further_condition_code_1,
+            nullif(replace(upper(trim(cast(tilstand_2_1 as varchar))), '.', ''), '') as reported_further_condition_code_2,
+            nullif(trim(cast(institusjon as varchar)), '') as institution_code,
+            exact_duplicate_number,
+            episode_id_number
+        from numbered
+    ),
+
+    final as (
+        select
+            source_file,
+            source_row_number,
+            episode_id,
+            person_id,
+            admission_date,
+            discharge_date,
+            care_level_code,
+            -- Fixed decoding of aktivitetskategori3 from the extract contract (docs/extracts.md).
+            case care_level_code
+                when 1 then 'inpatient'
+                when 2 then 'day'
+                when 3 then 'outpatient'
+            end as care_level,
+            -- An episode is a contact whatever its codes; a malformed ICD-10 code is blanked, not the episode.
+            case
+                when regexp_full_match(reported_main_condition_code, '[A-Z][0-9]{2}[0-9A-Z]*')
+                    then reported_main_condition_code
+            end as main_condition_code,
+            case
+                when regexp_full_match(reported_further_condition_code_1, '[A-Z][0-9]{2}[0-9A-Z]*')
+                    then reported_further_condition_code_1
+            end as further_condition_code_1,
+            case
+                when regexp_full_match(reported_further_condition_code_2, '[A-Z][0-9]{2}[0-9A-Z]*')
+                    then reported_further_condition_code_2
+            end as further_condition_code_2,
+            coalesce(
+                not regexp_full_match(reported_main_condition_code, '[A-Z][0-9]{2}[0-9A-Z]*')
+                or not regexp_full_match(reported_further_condition_code_1, '[A-Z][0-9]{2}[0-9A-Z]*')
+                or not regexp_full_match(reported_further_condition_code_2, '[A-Z][0-9]{2}[0-9A-Z]*'),
+                false
+            ) as has_invalid_condition_code,
+            institution_code,
+            case
+                when exact_duplicate_number > 1 then 'exact duplicate row'
+                when episode_id is null then 'missing episode id'
+                when episode_id_number > 1 then 'duplicate episode id'
+                when person_id is null then 'missing person id'
+                when admission_date is null then 'missing date'
+                when discharge_date < admission_date then 'discharge before admission'
+                when care_level_code is null then 'missing care level'
+                when care_level is null then 'unknown care level'
+            end as rejection_reason
+        from renamed
+    )
+
+    select * from final
+{%- endmacro %}
+
+{#- The usable episodes of one NPR file: the base model's rows without a rejection_reason. -#}
+{% macro npr_episodes_staged(base_relation) -%}
+    with
+
+    base_episodes as (
+        select * from {{ base_relation }}
+    ),
+
+    final as (
+        select
+            episode_id,
+            person_id,
+            admission_date,
+            discharge_date,
+            care_level_code,
+            care_level,
+            main_condition_code,
+            further_condition_code_1,
+            further_condition_code_2,
+            has_invalid_condition_code,
+            institution_code,
+            source_file,
+            source_row_number
+        from base_episodes
+        where rejection_reason is null
+    )
+
+    select * from final
+{%- endmacro %}
