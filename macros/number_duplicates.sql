@@ -15,9 +15,9 @@
     -- Not materialized: scanning the Parquet file again is cheaper than holding every row in memory.
     hashed as not materialized (
         select
+            -- Staged rows carry their row number only: each base model reads one file, and the audit model
+            -- names it (a constant text column costs seconds per 100 million rows to write).
             * exclude (filename),
-            -- Before any join: the file name is constant per scanned chunk, so the pattern runs once per chunk.
-            regexp_extract(filename, '[^/\\]+[/\\][^/\\]+$') as source_file,
             hash({{ candidate_columns | join(', ') }}) as candidate_hash
         from {{ relation }}
     ),

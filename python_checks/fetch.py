@@ -95,9 +95,10 @@ def _fetch(con: duckdb.DuckDBPyConnection, raw_dir: Path, v: dict[str, Any], wit
     """)
 
     by_service = _df(con, """
-        select group_key, service_key as service, count(*) as contacts,
-            count(*) filter (where is_consultation) as consultations
-        from core.fct_contacts
+        select persons.group_key, contacts.service_key as service, count(*) as contacts,
+            count(*) filter (where contacts.is_consultation) as consultations
+        from core.fct_contacts as contacts
+        inner join core.dim_persons as persons on contacts.person_id = persons.person_id
         group by all
     """)
     # Table 2's consultations: GP and out-of-hours contacts with a consultation tariff.
@@ -118,14 +119,17 @@ def _fetch(con: duckdb.DuckDBPyConnection, raw_dir: Path, v: dict[str, Any], wit
 
     share = _df(con, f"""
         select
-            group_key,
+            persons.group_key,
             count(*) as consultations,
-            100.0 * count(*) filter (where coalesce(has_time_supplement or has_interpreter, false)) / count(*)
+            100.0 * count(*) filter (
+                where coalesce(contacts.has_time_supplement or contacts.has_interpreter, false)) / count(*)
                 as pct_time_or_interpreter
-        from core.fct_contacts
-        where service_key = 'gp_contact' and is_consultation and has_consultation_2ad_or_2ae
-            and report_age between {min_age} and {max_age}
-        group by group_key
+        from core.fct_contacts as contacts
+        inner join core.dim_persons as persons on contacts.person_id = persons.person_id
+        where contacts.service_key = 'gp_contact' and contacts.is_consultation
+            and contacts.has_consultation_2ad_or_2ae
+            and persons.report_age between {min_age} and {max_age}
+        group by persons.group_key
     """)
 
     municipalities = _df(con, """
@@ -141,7 +145,7 @@ def _fetch(con: duckdb.DuckDBPyConnection, raw_dir: Path, v: dict[str, Any], wit
                 count(*) filter (where service_key = 'gp_contact') as gp_contact,
                 count(*) filter (where service_key = 'out_of_hours_contact') as out_of_hours_contact
             from core.fct_contacts
-            where group_key in ('ukraine_recent', 'other_recent')
+            where person_id in (select person_id from persons)
             group by person_id
         ),
         person_time as (
@@ -224,7 +228,7 @@ def _fetch_text_figures(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFram
         with firsts as (
             select person_id, min(months_since_settlement) as months_to_first
             from core.fct_contacts
-            where group_key in ('ukraine_recent', 'other_recent')
+            where months_since_settlement is not null
                 and (service_key in ('gp_contact', 'out_of_hours_contact')
                      or starts_with(service_key, 'somatic_') or starts_with(service_key, 'mental_'))
             group by person_id
@@ -246,20 +250,22 @@ def _fetch_text_figures(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFram
         with
         patients as (
             select
-                group_key, sex,
+                persons.group_key, persons.sex,
                 case when starts_with(service_key, 'somatic_') then 'somatic_any' else service_key end as service,
-                count(distinct person_id) as patients
-            from core.fct_contacts
+                count(distinct contacts.person_id) as patients
+            from core.fct_contacts as contacts
+            inner join core.dim_persons as persons on contacts.person_id = persons.person_id
             where service_key in ('gp_contact', 'out_of_hours_contact') or starts_with(service_key, 'somatic_')
             group by all
         ),
         chapters as (
             select
-                group_key, sex,
+                persons.group_key, persons.sex,
                 case when starts_with(service_key, 'somatic_') then 'somatic_any' else service_key end as service,
                 chapter_code,
-                count(distinct person_id) as patients_with_chapter
-            from core.fct_contact_diagnoses
+                count(distinct diagnoses.person_id) as patients_with_chapter
+            from core.fct_contact_diagnoses as diagnoses
+            inner join core.dim_persons as persons on diagnoses.person_id = persons.person_id
             where service_key in ('gp_contact', 'out_of_hours_contact') or starts_with(service_key, 'somatic_')
             group by all
         )

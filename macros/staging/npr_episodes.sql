@@ -25,10 +25,10 @@
 
     renamed as (
         select
-            source_file,
             file_row_number + 1 as source_row_number,
             cast(episode_lnr as bigint) as episode_id,
-            nullif(trim(cast(lopenr as varchar)), '') as person_id,
+            {{ stage_person_id('lopenr') }} as person_id,
+            lopenr as delivered_person_id,
             cast(inndato as date) as admission_date,
             cast(utdato as date) as discharge_date,
             cast(aktivitetskategori3 as smallint) as care_level_code,
@@ -43,7 +43,6 @@
 
     final as (
         select
-            source_file,
             source_row_number,
             episode_id,
             person_id,
@@ -80,7 +79,7 @@
                 when exact_duplicate_number > 1 then 'exact duplicate row'
                 when episode_id is null then 'missing episode id'
                 when episode_id_number > 1 then 'duplicate episode id'
-                when person_id is null then 'missing person id'
+                when person_id is null then {{ person_id_rejection('delivered_person_id') }}
                 when admission_date is null then 'missing date'
                 when discharge_date < admission_date then 'discharge before admission'
                 when care_level_code is null then 'missing care level'
@@ -113,7 +112,6 @@
             further_condition_code_2,
             has_invalid_condition_code,
             institution_code,
-            source_file,
             source_row_number
         from base_episodes
         where rejection_reason is null

@@ -23,7 +23,8 @@ icd10_first_letter_groups as (
 
 bill_codes as (
     select
-        'kuhr-' || cast(bill_id as varchar) as contact_id,
+        'kuhr' as contact_source,
+        bill_id as source_record_id,
         code_system,
         diagnosis_code,
         chapter_code,
@@ -34,7 +35,8 @@ bill_codes as (
 
 episode_codes as (
     select
-        'npr-' || specialist_episode_id as contact_id,
+        'npr_' || sector as contact_source,
+        episode_id as source_record_id,
         'ICD-10' as code_system,
         main_condition_code as diagnosis_code,
         true as is_main_diagnosis
@@ -42,7 +44,8 @@ episode_codes as (
     where main_condition_code is not null
     union all
     select
-        'npr-' || specialist_episode_id as contact_id,
+        'npr_' || sector as contact_source,
+        episode_id as source_record_id,
         'ICD-10' as code_system,
         further_condition_code_1 as diagnosis_code,
         false as is_main_diagnosis
@@ -50,7 +53,8 @@ episode_codes as (
     where further_condition_code_1 is not null
     union all
     select
-        'npr-' || specialist_episode_id as contact_id,
+        'npr_' || sector as contact_source,
+        episode_id as source_record_id,
         'ICD-10' as code_system,
         further_condition_code_2 as diagnosis_code,
         false as is_main_diagnosis
@@ -60,7 +64,8 @@ episode_codes as (
 
 episode_codes_grouped as (
     select
-        episode_codes.contact_id,
+        episode_codes.contact_source,
+        episode_codes.source_record_id,
         episode_codes.code_system,
         episode_codes.diagnosis_code,
         icd10_first_letter_groups.first_letter as chapter_code,
@@ -78,19 +83,20 @@ all_codes as (
 
 final as (
     select
-        contacts.contact_id,
+        contacts.contact_source,
+        contacts.source_record_id,
         contacts.person_id,
-        contacts.group_key,
-        contacts.sex,
-        contacts.age_group,
         contacts.service_key,
+        contacts.contact_date,
         all_codes.code_system,
         all_codes.diagnosis_code,
         all_codes.chapter_code,
         all_codes.is_main_diagnosis
     from all_codes
     inner join contacts
-        on all_codes.contact_id = contacts.contact_id
+        on
+            all_codes.contact_source = contacts.contact_source
+            and all_codes.source_record_id = contacts.source_record_id
 )
 
 select * from final

@@ -1,3 +1,6 @@
+{#- One row per valid contact. Lean on purpose: at national scale this is ~90 million rows, and every text
+    column costs seconds to write, so the person's group, sex and age stay in dim_persons (join on
+    person_id) and the contact's file is named by contact_source. -#}
 with
 
 contacts_checked as (
@@ -6,14 +9,9 @@ contacts_checked as (
 
 final as (
     select
-        contact_id,
         contact_source,
         source_record_id,
         person_id,
-        group_key,
-        sex,
-        age_group,
-        report_age,
         service_key,
         is_consultation,
         has_time_supplement,
@@ -23,9 +21,8 @@ final as (
         cast({{ dbt.date_trunc('month', 'contact_date') }} as date) as month_start_date,
         case
             when is_recent_refugee
-                then {{ months_between('settlement_date', 'contact_date') }}
+                then cast({{ months_between('settlement_date', 'contact_date') }} as integer)
         end as months_since_settlement,
-        source_file,
         source_row_number
     from contacts_checked
     where exclusion_reason is null

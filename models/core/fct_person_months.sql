@@ -79,12 +79,14 @@ final as (
         spine.group_key,
         spine.sex,
         spine.age_group,
-        case when spine.is_recent_refugee then spine.months_after_settlement end as months_since_settlement,
+        case
+            when spine.is_recent_refugee then cast(spine.months_after_settlement as integer)
+        end as months_since_settlement,
         person_years_located.municipality_code,
-        spine.person_days,
+        cast(spine.person_days as integer) as person_days,
         cast(spine.person_days as double) / spine.days_in_month as person_months,
         {% for service_key in report_services() -%}
-            coalesce(monthly_contacts.{{ service_key }}_count, 0) as {{ service_key }}_count,
+            cast(coalesce(monthly_contacts.{{ service_key }}_count, 0) as integer) as {{ service_key }}_count,
         {% endfor -%}
         spine.days_in_month
     from spine_days as spine

@@ -5,8 +5,9 @@
 
 with
 
-bill_tariffs_classified as (
-    select * from {{ ref('int_bill_tariffs_classified') }}
+-- Counted per bill in int_bills_classified (a table), not over the tariff rows again.
+bills_classified as (
+    select * from {{ ref('int_bills_classified') }}
 ),
 
 provider_service_keys as (
@@ -20,13 +21,13 @@ classified_provider_types as (
 
 unclassified_counts as (
     select
-        bill_tariffs_classified.provider_type,
-        count(*) as tariff_row_count,
-        count(*) filter (where bill_tariffs_classified.is_unclassified) as unclassified_row_count
-    from bill_tariffs_classified
+        bills_classified.provider_type,
+        sum(bills_classified.tariff_row_count) as tariff_row_count,
+        sum(bills_classified.unclassified_tariff_row_count) as unclassified_row_count
+    from bills_classified
     inner join classified_provider_types
-        on bill_tariffs_classified.provider_type = classified_provider_types.provider_type
-    group by bill_tariffs_classified.provider_type
+        on bills_classified.provider_type = classified_provider_types.provider_type
+    group by bills_classified.provider_type
 ),
 
 final as (

@@ -1,7 +1,7 @@
 {#- One entry per base model: (model, source as register.file, record key expression). The record key
     is the row's natural key as text, composite keys joined with '|'. -#}
 {%- set base_models = [
-    ('base_ssb__persons', 'ssb.persons', "person_id"),
+    ('base_ssb__persons', 'ssb.persons', "cast(person_id as varchar)"),
     ('base_ssb__residences', 'ssb.residence', "concat_ws('|', person_id, residence_year)"),
     ('base_kpr__bills', 'kpr.kuhr_regninger', "cast(bill_id as varchar)"),
     ('base_kpr__bill_tariffs', 'kpr.kuhr_takster', "concat_ws('|', bill_id, tariff_code)"),
@@ -27,7 +27,7 @@ bills_classified as (
 staging_rejections as (
     {% for model_name, source_name, record_key in base_models -%}
         select
-            source_file,
+            '{{ source_name | replace('.', '/') }}.parquet' as source_file,
             '{{ source_name }}' as source_name,
             source_row_number,
             nullif({{ record_key }}, '') as record_key,
@@ -41,7 +41,7 @@ staging_rejections as (
 
 classification_rejections as (
     select
-        source_file,
+        'kpr/kuhr_regninger.parquet' as source_file,
         'kpr.kuhr_regninger' as source_name,
         source_row_number,
         cast(bill_id as varchar) as record_key,

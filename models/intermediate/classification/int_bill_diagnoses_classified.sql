@@ -28,7 +28,6 @@ classified as (
         -- The report groups both code systems by first letter (for ICD-10 this is not the real chapter).
         coalesce(icpc2_chapters.chapter_code, icd10_first_letter_groups.first_letter) as chapter_code,
         icd10_chapters.chapter_roman as icd10_chapter_roman,
-        bill_diagnoses.source_file,
         bill_diagnoses.source_row_number
     from bill_diagnoses
     left join icpc2_chapters
@@ -55,7 +54,6 @@ final as (
         chapter_code,
         icd10_chapter_roman,
         chapter_code is null as is_unclassified,
-        source_file,
         source_row_number
     from classified
 )

@@ -1,3 +1,7 @@
+{{ config(materialized='view') }}
+{#- A view: int_bills_classified aggregates it per bill in one pass, and writing ~90 million tariff rows
+    would cost more than that pass. Unclassified tariffs are counted per bill there
+    (unclassified_tariff_row_count) for tests/classification/. -#}
 with
 
 bill_tariffs as (
@@ -56,7 +60,6 @@ classified as (
             when tariff_code_lookup.contact_kind is not null then 'tariff_codes'
             when dental_tariff_ranges.contact_kind is not null then 'dental_tariff_ranges'
         end as classification_seed,
-        bill_tariffs.source_file,
         bill_tariffs.source_row_number
     from bill_tariffs
     left join bill_provider_types
@@ -85,7 +88,6 @@ final as (
         is_consultation,
         contact_kind = 'unclassified' as is_unclassified,
         classification_seed,
-        source_file,
         source_row_number
     from classified
 )

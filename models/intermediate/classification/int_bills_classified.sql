@@ -16,9 +16,15 @@ provider_service_keys as (
     select * from {{ ref('provider_service_keys') }}
 ),
 
+-- The bill's time, practice type and municipality stay in stg_kpr__bills (join on bill_id): every text
+-- column of a table this size costs seconds to write.
 bill_provider_types as (
     select
-        bills.*,
+        bills.bill_id,
+        bills.person_id,
+        bills.contact_date,
+        bills.service_type_code,
+        bills.source_row_number,
         coalesce(service_types.provider_type, 'unclassified') as provider_type
     from bills
     left join service_types
@@ -42,7 +48,7 @@ tariff_flags as (
                 {%- endfor %}
             )
         ) as has_consultation_2ad_or_2ae,
-        bool_or(bill_tariffs_classified.is_unclassified) as has_unclassified_tariff,
+        count(*) filter (where bill_tariffs_classified.is_unclassified) as unclassified_tariff_row_count,
         min(provider_service_keys.service_key) as required_kind_service_key
     from bill_tariffs_classified
     left join provider_service_keys
@@ -66,22 +72,18 @@ final as (
         bill_provider_types.bill_id,
         bill_provider_types.person_id,
         bill_provider_types.contact_date,
-        bill_provider_types.contact_time,
         bill_provider_types.service_type_code,
-        bill_provider_types.practice_type_code,
-        bill_provider_types.municipality_code,
         bill_provider_types.provider_type,
         coalesce(tariff_flags.required_kind_service_key, catch_all_keys.service_key) as service_key,
         coalesce(tariff_flags.is_consultation, false) as is_consultation,
         coalesce(tariff_flags.has_time_supplement, false) as has_time_supplement,
         coalesce(tariff_flags.has_interpreter, false) as has_interpreter,
         coalesce(tariff_flags.has_consultation_2ad_or_2ae, false) as has_consultation_2ad_or_2ae,
-        coalesce(tariff_flags.has_unclassified_tariff, false) as has_unclassified_tariff,
-        coalesce(tariff_flags.tariff_row_count, 0) as tariff_row_count,
+        cast(coalesce(tariff_flags.tariff_row_count, 0) as integer) as tariff_row_count,
+        cast(coalesce(tariff_flags.unclassified_tariff_row_count, 0) as integer) as unclassified_tariff_row_count,
         case
             when tariff_flags.bill_id is null then 'bill has no tariff row'
         end as rejection_reason,
-        bill_provider_types.source_file,
         bill_provider_types.source_row_number
     from bill_provider_types
     left join tariff_flags

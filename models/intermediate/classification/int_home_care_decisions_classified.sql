@@ -25,7 +25,6 @@ final as (
         coalesce(hom_service_codes.decision_kind, 'unclassified') as decision_kind,
         home_care_service_keys.service_key,
         hom_service_codes.decision_kind is null as is_unclassified,
-        home_care_decisions.source_file,
         home_care_decisions.source_row_number
     from home_care_decisions
     left join hom_service_codes

@@ -54,7 +54,6 @@ final as (
         unioned.further_condition_code_2,
         unioned.has_invalid_condition_code,
         unioned.institution_code,
-        unioned.source_file,
         unioned.source_row_number
     from unioned
     left join specialist_service_keys

@@ -16,7 +16,6 @@ persons_followed as (
 
 checked as (
     select
-        contacts.contact_id,
         contacts.contact_source,
         contacts.source_record_id,
         contacts.person_id,
@@ -26,7 +25,6 @@ checked as (
         contacts.has_time_supplement,
         contacts.has_interpreter,
         contacts.has_consultation_2ad_or_2ae,
-        contacts.source_file,
         contacts.source_row_number,
         persons_followed.group_key,
         persons_followed.sex,

@@ -19,7 +19,6 @@ home_care_decisions as (
 
 bills as (
     select
-        'kuhr-' || cast(bill_id as varchar) as contact_id,
         'kuhr' as contact_source,
         bill_id as source_record_id,
         person_id,
@@ -29,7 +28,6 @@ bills as (
         has_time_supplement,
         has_interpreter,
         has_consultation_2ad_or_2ae,
-        source_file,
         source_row_number
     from bills_classified
     where rejection_reason is null
@@ -37,8 +35,8 @@ bills as (
 
 episodes as (
     select
-        'npr-' || specialist_episode_id as contact_id,
-        'npr' as contact_source,
+        -- Episode ids are unique within a sector's file only, so the sector is part of the source.
+        'npr_' || sector as contact_source,
         episode_id as source_record_id,
         person_id,
         admission_date as contact_date,
@@ -47,14 +45,12 @@ episodes as (
         false as has_time_supplement,
         false as has_interpreter,
         false as has_consultation_2ad_or_2ae,
-        source_file,
         source_row_number
     from specialist_episodes
 ),
 
 decisions as (
     select
-        'hom-' || cast(decision_id as varchar) as contact_id,
         'hom' as contact_source,
         decision_id as source_record_id,
         person_id,
@@ -64,7 +60,6 @@ decisions as (
         false as has_time_supplement,
         false as has_interpreter,
         false as has_consultation_2ad_or_2ae,
-        source_file,
         source_row_number
     from home_care_decisions
 ),

@@ -6,17 +6,23 @@ contacts as (
     select * from {{ ref('fct_contacts') }}
 ),
 
+persons as (
+    select * from {{ ref('dim_persons') }}
+),
+
 eligible_consultations as (
     select
-        group_key,
-        person_id,
-        coalesce(has_time_supplement or has_interpreter, false) as has_time_or_interpreter
+        persons.group_key,
+        contacts.person_id,
+        coalesce(contacts.has_time_supplement or contacts.has_interpreter, false) as has_time_or_interpreter
     from contacts
+    inner join persons
+        on contacts.person_id = persons.person_id
     where
-        service_key = 'gp_contact'
-        and is_consultation
-        and has_consultation_2ad_or_2ae
-        and report_age between {{ var('time_interpreter_share_min_age') }}
+        contacts.service_key = 'gp_contact'
+        and contacts.is_consultation
+        and contacts.has_consultation_2ad_or_2ae
+        and persons.report_age between {{ var('time_interpreter_share_min_age') }}
         and {{ var('time_interpreter_share_max_age') }}
 ),
 

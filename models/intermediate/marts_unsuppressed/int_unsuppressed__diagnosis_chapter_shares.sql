@@ -14,6 +14,10 @@ contact_diagnoses as (
     select * from {{ ref('fct_contact_diagnoses') }}
 ),
 
+persons as (
+    select * from {{ ref('dim_persons') }}
+),
+
 services as (
     select * from {{ ref('services') }}
 ),
@@ -33,29 +37,49 @@ service_families as (
         on services.service_family = report_services.service_family
 ),
 
-patients as (
+-- Distinct persons first, then their group and sex from dim_persons: the join runs on far fewer rows.
+patient_persons as (
     select distinct
-        contacts.group_key,
         service_families.report_service_key as service_key,
-        contacts.person_id,
-        contacts.sex
+        contacts.person_id
     from contacts
     inner join service_families
         on contacts.service_key = service_families.service_key
 ),
 
-patient_chapters as (
+patients as (
+    select
+        persons.group_key,
+        patient_persons.service_key,
+        patient_persons.person_id,
+        persons.sex
+    from patient_persons
+    inner join persons
+        on patient_persons.person_id = persons.person_id
+),
+
+patient_chapter_persons as (
     select distinct
-        contact_diagnoses.group_key,
         service_families.report_service_key as service_key,
         contact_diagnoses.person_id,
-        contact_diagnoses.sex,
         contact_diagnoses.code_system,
         contact_diagnoses.chapter_code
     from contact_diagnoses
     inner join service_families
         on contact_diagnoses.service_key = service_families.service_key
-    where contact_diagnoses.chapter_code is not null
+),
+
+patient_chapters as (
+    select
+        persons.group_key,
+        patient_chapter_persons.service_key,
+        patient_chapter_persons.person_id,
+        persons.sex,
+        patient_chapter_persons.code_system,
+        patient_chapter_persons.chapter_code
+    from patient_chapter_persons
+    inner join persons
+        on patient_chapter_persons.person_id = persons.person_id
 ),
 
 -- Each CTE above is read once, so nothing large is materialised twice.

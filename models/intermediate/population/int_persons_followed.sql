@@ -96,7 +96,6 @@ final as (
         followed.follow_up_start_date,
         followed.follow_up_end_date,
         followed.is_in_study_population,
-        followed.source_file,
         followed.source_row_number
     from followed
     left join age_groups

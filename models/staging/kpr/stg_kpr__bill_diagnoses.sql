@@ -10,7 +10,6 @@ final as (
         diagnosis_code,
         code_system,
         is_main_diagnosis,
-        source_file,
         source_row_number
     from base_bill_diagnoses
     where rejection_reason is null

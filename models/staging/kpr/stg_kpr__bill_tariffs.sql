@@ -9,7 +9,6 @@ final as (
         bill_id,
         tariff_code,
         tariff_count,
-        source_file,
         source_row_number
     from base_bill_tariffs
     where rejection_reason is null

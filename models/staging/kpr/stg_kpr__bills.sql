@@ -13,7 +13,6 @@ final as (
         service_type_code,
         practice_type_code,
         municipality_code,
-        source_file,
         source_row_number
     from base_bills
     where rejection_reason is null

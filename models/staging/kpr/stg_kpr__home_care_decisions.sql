@@ -11,7 +11,6 @@ final as (
         service_code,
         decision_start_date,
         decision_end_date,
-        source_file,
         source_row_number
     from base_home_care_decisions
     where rejection_reason is null

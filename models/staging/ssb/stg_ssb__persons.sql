@@ -22,7 +22,6 @@ final as (
         status_2024_code,
         death_date,
         emigration_date,
-        source_file,
         source_row_number
     from base_persons
     where rejection_reason is null

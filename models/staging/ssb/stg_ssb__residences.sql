@@ -10,7 +10,6 @@ final as (
         residence_year,
         municipality_code,
         reported_municipality_code,
-        source_file,
         source_row_number
     from base_residences
     where rejection_reason is null

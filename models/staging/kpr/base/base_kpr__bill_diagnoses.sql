@@ -14,7 +14,6 @@ numbered as (
 
 renamed as (
     select
-        source_file,
         file_row_number + 1 as source_row_number,
         cast(enkeltregning_lnr as bigint) as bill_id,
         nullif(replace(upper(trim(cast(diagnosekode as varchar))), '.', ''), '') as diagnosis_code,
@@ -38,7 +37,6 @@ validated as (
 
 final as (
     select
-        source_file,
         source_row_number,
         bill_id,
         diagnosis_code,

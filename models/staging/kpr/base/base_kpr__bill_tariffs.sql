@@ -14,7 +14,6 @@ numbered as (
 
 final as (
     select
-        source_file,
         file_row_number + 1 as source_row_number,
         cast(enkeltregning_lnr as bigint) as bill_id,
         -- Tariff codes are compared case-insensitively (2AK = 2ak); seeds are lowercased where joined.

@@ -24,10 +24,10 @@ numbered as (
 
 renamed as (
     select
-        numbered.source_file,
         numbered.file_row_number + 1 as source_row_number,
         cast(numbered.enkeltregning_lnr as bigint) as bill_id,
-        nullif(trim(cast(numbered.kpr_lnr as varchar)), '') as person_id,
+        {{ stage_person_id('numbered.kpr_lnr') }} as person_id,
+        numbered.kpr_lnr as delivered_person_id,
         cast(numbered.dato as date) as contact_date,
         cast(try_strptime(trim(cast(numbered.klokkeslett as varchar)), '%H:%M') as time) as contact_time,
         cast(numbered.tjenestetype as smallint) as service_type_code,
@@ -49,7 +49,6 @@ recoded as (
 
 final as (
     select
-        source_file,
         source_row_number,
         bill_id,
         person_id,
@@ -63,7 +62,7 @@ final as (
             when exact_duplicate_number > 1 then 'exact duplicate row'
             when bill_id is null then 'missing bill id'
             when bill_id_number > 1 then 'duplicate bill id'
-            when person_id is null then 'missing person id'
+            when person_id is null then {{ person_id_rejection('delivered_person_id') }}
             when contact_date is null then 'missing date'
             when
                 reported_municipality_code is not null

@@ -16,10 +16,10 @@ numbered as (
 
 renamed as (
     select
-        source_file,
         file_row_number + 1 as source_row_number,
         cast(vedtak_lnr as bigint) as decision_id,
-        nullif(trim(cast(lopenr as varchar)), '') as person_id,
+        {{ stage_person_id('lopenr') }} as person_id,
+        lopenr as delivered_person_id,
         nullif(trim(cast(tjenestekode as varchar)), '') as service_code,
         cast(fra_dato as date) as decision_start_date,
         cast(til_dato as date) as decision_end_date,
@@ -30,7 +30,6 @@ renamed as (
 
 final as (
     select
-        source_file,
         source_row_number,
         decision_id,
         person_id,
@@ -41,7 +40,7 @@ final as (
             when exact_duplicate_number > 1 then 'exact duplicate row'
             when decision_id is null then 'missing decision id'
             when decision_id_number > 1 then 'duplicate decision id'
-            when person_id is null then 'missing person id'
+            when person_id is null then {{ person_id_rejection('delivered_person_id') }}
             when decision_start_date is null then 'missing date'
             when decision_start_date > decision_end_date then 'from-date after to-date'
         end as rejection_reason

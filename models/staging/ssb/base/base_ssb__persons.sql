@@ -25,9 +25,9 @@ numbered as (
 
 renamed as (
     select
-        numbered.source_file,
         numbered.file_row_number + 1 as source_row_number,
-        nullif(trim(cast(numbered.lopenr as varchar)), '') as person_id,
+        {{ stage_person_id('numbered.lopenr') }} as person_id,
+        numbered.lopenr as delivered_person_id,
         cast(numbered.kjonn as smallint) as sex_code,
         -- Fixed two-value decoding of the extract contract (docs/extracts.md), not a code list.
         case cast(numbered.kjonn as smallint)
@@ -64,7 +64,6 @@ recoded as (
 
 final as (
     select
-        source_file,
         source_row_number,
         person_id,
         sex,
@@ -89,7 +88,7 @@ final as (
         emigration_date,
         case
             when exact_duplicate_number > 1 then 'exact duplicate row'
-            when person_id is null then 'missing person id'
+            when person_id is null then {{ person_id_rejection('delivered_person_id') }}
             when person_id_number > 1 then 'duplicate person id'
             when sex_code is null then 'missing sex'
             when sex is null then 'unknown sex code'

@@ -21,9 +21,9 @@ numbered as (
 
 renamed as (
     select
-        numbered.source_file,
         numbered.file_row_number + 1 as source_row_number,
-        nullif(trim(cast(numbered.lopenr as varchar)), '') as person_id,
+        {{ stage_person_id('numbered.lopenr') }} as person_id,
+        numbered.lopenr as delivered_person_id,
         cast(numbered.aargang as integer) as residence_year,
         nullif(trim(cast(numbered.komm_nr as varchar)), '') as reported_municipality_code,
         numbered.exact_duplicate_number,
@@ -42,7 +42,6 @@ recoded as (
 
 final as (
     select
-        source_file,
         source_row_number,
         person_id,
         residence_year,
@@ -50,7 +49,7 @@ final as (
         reported_municipality_code,
         case
             when exact_duplicate_number > 1 then 'exact duplicate row'
-            when person_id is null then 'missing person id'
+            when person_id is null then {{ person_id_rejection('delivered_person_id') }}
             when residence_year is null then 'missing year'
             when person_year_number > 1 then 'duplicate person-year'
             when reported_municipality_code is null then 'missing municipality code'
