@@ -58,7 +58,9 @@ SHARED_NEED_POWER = {"gp_contact": 1.0, "out_of_hours_contact": 0.6, "somatic": 
 MONTH_PROFILE = {
     ("gp_contact", 0): [1.3, 0.85, 0.9, 0.95, 1.0, 1.0],
     ("gp_contact", 1): [0.9, 0.85, 0.9, 0.95, 1.0, 1.0, 1.05],
-    ("out_of_hours_contact", 0): [3.9, 1.05, 1.0, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.45],
+    # Ukrainian refugees: 5.4 % in the settlement month, 2.1-3.3 % in months 1-4, 1.2 % in month 17
+    # (Figure 3); month 1 is lower than its neighbours because the settlement month's episodes spill into it.
+    ("out_of_hours_contact", 0): [2.95, 0.72, 0.85, 0.85, 0.85, 0.85, 0.8, 0.72, 0.62, 0.55, 0.48, 0.38],
     ("out_of_hours_contact", 1): [2.3, 1.25, 1.15, 1.1, 1.0, 0.9, 0.8, 0.7, 0.6, 0.55],
     ("somatic", 0): [0.25, 0.5, 0.7, 0.9, 1.0, 1.05],
     ("somatic", 1): [0.25, 0.45, 0.65, 0.85, 1.0, 1.05],

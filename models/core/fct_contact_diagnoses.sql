@@ -75,28 +75,54 @@ episode_codes_grouped as (
         on left(episode_codes.diagnosis_code, 1) = icd10_first_letter_groups.first_letter
 ),
 
-all_codes as (
-    select * from bill_codes
-    union all
-    select * from episode_codes_grouped
+-- Bill codes join the KUHR contacts on the bill id alone (one integer key over tens of millions of rows);
+-- the few million episode codes join the NPR contacts on source and episode id.
+kuhr_contacts as (
+    select * from contacts
+    where contact_source = 'kuhr'
+),
+
+npr_contacts as (
+    select * from contacts
+    where contact_source != 'kuhr'
+),
+
+bill_contact_codes as (
+    select
+        kuhr_contacts.contact_source,
+        kuhr_contacts.source_record_id,
+        kuhr_contacts.person_id,
+        kuhr_contacts.service_key,
+        bill_codes.code_system,
+        bill_codes.diagnosis_code,
+        bill_codes.chapter_code,
+        bill_codes.is_main_diagnosis
+    from bill_codes
+    inner join kuhr_contacts
+        on bill_codes.source_record_id = kuhr_contacts.source_record_id
+),
+
+episode_contact_codes as (
+    select
+        npr_contacts.contact_source,
+        npr_contacts.source_record_id,
+        npr_contacts.person_id,
+        npr_contacts.service_key,
+        episode_codes_grouped.code_system,
+        episode_codes_grouped.diagnosis_code,
+        episode_codes_grouped.chapter_code,
+        episode_codes_grouped.is_main_diagnosis
+    from episode_codes_grouped
+    inner join npr_contacts
+        on
+            episode_codes_grouped.contact_source = npr_contacts.contact_source
+            and episode_codes_grouped.source_record_id = npr_contacts.source_record_id
 ),
 
 final as (
-    select
-        contacts.contact_source,
-        contacts.source_record_id,
-        contacts.person_id,
-        contacts.service_key,
-        contacts.contact_date,
-        all_codes.code_system,
-        all_codes.diagnosis_code,
-        all_codes.chapter_code,
-        all_codes.is_main_diagnosis
-    from all_codes
-    inner join contacts
-        on
-            all_codes.contact_source = contacts.contact_source
-            and all_codes.source_record_id = contacts.source_record_id
+    select * from bill_contact_codes
+    union all
+    select * from episode_contact_codes
 )
 
 select * from final
