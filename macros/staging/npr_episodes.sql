@@ -6,14 +6,11 @@
 {% macro npr_episodes_base(source_relation) -%}
     with
 
-    source as (
-        select * from {{ source_relation }}
-    ),
-
-    -- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql).
+    -- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql). The macro reads
+    -- the file itself: it scans it more than once, and a CTE read several times would be held in memory.
     numbered as (
         {{ number_duplicates(
-            'source',
+            source_relation,
             content_columns=[
                 'episode_lnr', 'lopenr', 'inndato', 'utdato', 'aktivitetskategori3', 'tilstand_1_1',
                 'tilstand_1_2', 'tilstand_2_1', 'institusjon'

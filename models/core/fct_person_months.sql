@@ -1,5 +1,11 @@
 {#- One row per person per calendar month of follow-up, denominator first: every followed month is a row,
-    with zeros where the person had no contact. -#}
+    with zeros where the person had no contact. About 120 million rows nationally, so the text columns are
+    categorical() (DuckDB ENUMs of the values their parent models hold) and the per-month counts are
+    aggregated to small integers before the join. -#}
+{%- set group_keys = column_values(ref('dim_persons'), 'group_key') -%}
+{%- set sexes = column_values(ref('dim_persons'), 'sex') -%}
+{%- set age_groups = column_values(ref('dim_persons'), 'age_group', order_by='report_age') -%}
+{%- set municipality_codes = column_values(ref('int_person_years_located'), 'municipality_code') -%}
 with
 
 persons as (
@@ -65,9 +71,9 @@ monthly_contacts as (
             {%- else %}
                 {%- set condition = "service_key = '" ~ service_key ~ "'" %}
             {%- endif %}
-            count(case when {{ condition }} then 1 end) as {{ service_key }}_count,
+            cast(count(case when {{ condition }} then 1 end) as smallint) as {{ service_key }}_count,
         {%- endfor %}
-        count(*) as contact_count
+        cast(count(*) as smallint) as contact_count
     from contacts
     group by person_id, month_start_date
 ),
@@ -76,13 +82,13 @@ final as (
     select
         spine.person_id,
         spine.month_start_date,
-        spine.group_key,
-        spine.sex,
-        spine.age_group,
+        {{ categorical('spine.group_key', group_keys) }} as group_key,
+        {{ categorical('spine.sex', sexes) }} as sex,
+        {{ categorical('spine.age_group', age_groups) }} as age_group,
         case
             when spine.is_recent_refugee then cast(spine.months_after_settlement as integer)
         end as months_since_settlement,
-        person_years_located.municipality_code,
+        {{ categorical('person_years_located.municipality_code', municipality_codes) }} as municipality_code,
         cast(spine.person_days as integer) as person_days,
         cast(spine.person_days as double) / spine.days_in_month as person_months,
         {% for service_key in report_services() -%}

@@ -19,8 +19,9 @@ age_groups as (
 ),
 
 -- The one scan of fct_person_months here (the CTE above is referenced only once, so DuckDB streams
--- it instead of materialising 110 M rows); the spine below is built from this small result.
-stratum_totals as (
+-- it instead of materialising 110 M rows); the spine below is built from this small result. The fact
+-- table's categorical columns (macros/categorical.sql) become plain text again on this small result.
+stratum_category_totals as (
     select
         group_key,
         sex,
@@ -31,6 +32,18 @@ stratum_totals as (
         sum(person_months) as person_months
     from person_months
     group by group_key, sex, age_group
+),
+
+stratum_totals as (
+    select
+        cast(group_key as {{ dbt.type_string() }}) as group_key,
+        cast(sex as {{ dbt.type_string() }}) as sex,
+        cast(age_group as {{ dbt.type_string() }}) as age_group,
+        {% for service_key in services -%}
+            {{ service_key }}_events,
+        {% endfor -%}
+        person_months
+    from stratum_category_totals
 ),
 
 groups as (

@@ -37,7 +37,8 @@ monthly_totals as (
 
 service_rows as (
     select
-        group_key,
+        -- Plain text again (fct_person_months holds it as a category, macros/categorical.sql).
+        cast(group_key as {{ dbt.type_string() }}) as group_key,
         month_start_date,
         months_since_settlement,
         persons_followed,

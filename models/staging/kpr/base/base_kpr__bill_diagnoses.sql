@@ -1,13 +1,10 @@
 with
 
-source as (
-    select * from {{ source('kpr', 'kuhr_diagnoser') }}
-),
-
--- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql).
+-- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql). The macro reads
+-- the file itself: it scans it more than once, and a CTE read several times would be held in memory.
 numbered as (
     {{ number_duplicates(
-        'source',
+        source('kpr', 'kuhr_diagnoser'),
         content_columns=['enkeltregning_lnr', 'diagnosekode', 'kodeverk', 'er_hoveddiagnose']
     ) }}
 ),

@@ -1,18 +1,15 @@
 with
 
-source as (
-    select * from {{ source('kpr', 'kuhr_regninger') }}
-),
-
 -- Lookup join in staging: an unknown municipality code rejects the row, and rejection happens here.
 municipality_codes as (
     select * from {{ ref('base_ssb__municipality_codes') }}
 ),
 
--- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql).
+-- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql). The macro reads
+-- the file itself: it scans it more than once, and a CTE read several times would be held in memory.
 numbered as (
     {{ number_duplicates(
-        'source',
+        source('kpr', 'kuhr_regninger'),
         content_columns=[
             'enkeltregning_lnr', 'kpr_lnr', 'dato', 'klokkeslett', 'tjenestetype', 'praksistype',
             'kommunenr'

@@ -1,13 +1,10 @@
 with
 
-source as (
-    select * from {{ source('kpr', 'hom_vedtak') }}
-),
-
--- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql).
+-- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql). The macro reads
+-- the file itself: it scans it more than once, and a CTE read several times would be held in memory.
 numbered as (
     {{ number_duplicates(
-        'source',
+        source('kpr', 'hom_vedtak'),
         content_columns=['vedtak_lnr', 'lopenr', 'tjenestekode', 'fra_dato', 'til_dato'],
         key_columns=['vedtak_lnr'],
         key_number_name='decision_id_number'

@@ -1,18 +1,15 @@
 with
 
-source as (
-    select * from {{ source('ssb', 'persons') }}
-),
-
 -- Lookup join in staging: an unknown municipality code rejects the row, and rejection happens here.
 municipality_codes as (
     select * from {{ ref('base_ssb__municipality_codes') }}
 ),
 
--- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql).
+-- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql). The macro reads
+-- the file itself: it scans it more than once, and a CTE read several times would be held in memory.
 numbered as (
     {{ number_duplicates(
-        'source',
+        source('ssb', 'persons'),
         content_columns=[
             'lopenr', 'kjonn', 'foedselsaar', 'foedselsmnd', 'fodeland', 'igrus2', 'inngrunn1',
             'foerste_bosattdato', 'bosettingskommune', 'status_20220101', 'status_20230101',

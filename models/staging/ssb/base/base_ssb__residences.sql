@@ -1,18 +1,15 @@
 with
 
-source as (
-    select * from {{ source('ssb', 'residence') }}
-),
-
 -- Lookup join in staging: an unknown municipality code rejects the row, and rejection happens here.
 municipality_codes as (
     select * from {{ ref('base_ssb__municipality_codes') }}
 ),
 
--- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql).
+-- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql). The macro reads
+-- the file itself: it scans it more than once, and a CTE read several times would be held in memory.
 numbered as (
     {{ number_duplicates(
-        'source',
+        source('ssb', 'residence'),
         content_columns=['lopenr', 'aargang', 'komm_nr'],
         key_columns=['lopenr', 'aargang'],
         key_number_name='person_year_number'
