@@ -1,8 +1,12 @@
-{{ config(materialized='view') }}
-{#- A view: read once by the next model; writing tens of millions of rows to a table costs more than
-    computing them again where an audit query or test reads this model. -#}
 {#- One row per diagnosis code on a valid contact: ICPC-2 codes on KUHR bills, ICD-10 conditions on NPR
-    episodes (main condition and further conditions). The report's chapter is the code's first letter. -#}
+    episodes (main condition and further conditions). The report's chapter is the code's first letter.
+    A table (~90 million rows nationally): its grain test and the diagnosis-chapter mart read it, and
+    re-running the joins for each costs more than writing it once with categorical() text columns. -#}
+{%- set code_systems = ['ICPC-2', 'ICD-10'] -%}
+{%- set chapter_codes = (
+    column_values(ref('icpc2_chapters'), 'chapter_code')
+    + column_values(ref('icd10_first_letter_groups'), 'first_letter')
+) | unique | sort -%}
 with
 
 contacts as (
@@ -93,9 +97,9 @@ bill_contact_codes as (
         kuhr_contacts.source_record_id,
         kuhr_contacts.person_id,
         kuhr_contacts.service_key,
-        bill_codes.code_system,
+        {{ categorical('bill_codes.code_system', code_systems) }} as code_system,
         bill_codes.diagnosis_code,
-        bill_codes.chapter_code,
+        {{ categorical('bill_codes.chapter_code', chapter_codes) }} as chapter_code,
         bill_codes.is_main_diagnosis
     from bill_codes
     inner join kuhr_contacts
@@ -108,9 +112,9 @@ episode_contact_codes as (
         npr_contacts.source_record_id,
         npr_contacts.person_id,
         npr_contacts.service_key,
-        episode_codes_grouped.code_system,
+        {{ categorical('episode_codes_grouped.code_system', code_systems) }} as code_system,
         episode_codes_grouped.diagnosis_code,
-        episode_codes_grouped.chapter_code,
+        {{ categorical('episode_codes_grouped.chapter_code', chapter_codes) }} as chapter_code,
         episode_codes_grouped.is_main_diagnosis
     from episode_codes_grouped
     inner join npr_contacts

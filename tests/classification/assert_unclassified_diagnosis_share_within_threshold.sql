@@ -5,16 +5,17 @@
 
 with
 
-bill_diagnoses_classified as (
-    select * from {{ ref('int_bill_diagnoses_classified') }}
+-- Counted per distinct code (int_diagnosis_codes_classified), not over the diagnosis rows again.
+diagnosis_codes_classified as (
+    select * from {{ ref('int_diagnosis_codes_classified') }}
 ),
 
 unclassified_counts as (
     select
         code_system,
-        count(*) as diagnosis_row_count,
-        count(*) filter (where is_unclassified) as unclassified_row_count
-    from bill_diagnoses_classified
+        sum(diagnosis_row_count) as diagnosis_row_count,
+        coalesce(sum(diagnosis_row_count) filter (where is_unclassified), 0) as unclassified_row_count
+    from diagnosis_codes_classified
     group by code_system
 ),
 

@@ -1,0 +1,44 @@
+{#- int_bill_tariffs_classified (a view over ~90 million rows nationally, left without a row-count test)
+    keeps one row per staged tariff only if no tariff matches two seed rows: no two tariff_codes rows share
+    a provider type and a lower-cased code, and no two dental_tariff_ranges overlap. Fails with one row per
+    clash. -#}
+with
+
+tariff_codes as (
+    select * from {{ ref('tariff_codes') }}
+),
+
+dental_tariff_ranges as (
+    select * from {{ ref('dental_tariff_ranges') }}
+),
+
+repeated_tariff_codes as (
+    select
+        'tariff_codes' as seed_name,
+        provider_type || ' ' || lower(trim(tariff_code)) as clash,
+        count(*) as matching_rows
+    from tariff_codes
+    group by provider_type, lower(trim(tariff_code))
+    having count(*) > 1
+),
+
+overlapping_ranges as (
+    select
+        'dental_tariff_ranges' as seed_name,
+        cast(earlier.code_from as varchar) || '-' || cast(earlier.code_to as varchar) || ' and '
+        || cast(later.code_from as varchar) || '-' || cast(later.code_to as varchar) as clash,
+        2 as matching_rows
+    from dental_tariff_ranges as earlier
+    inner join dental_tariff_ranges as later
+        on
+            earlier.code_from < later.code_from
+            and later.code_from <= earlier.code_to
+),
+
+final as (
+    select * from repeated_tariff_codes
+    union all
+    select * from overlapping_ranges
+)
+
+select * from final
