@@ -32,7 +32,7 @@ overlapping_ranges as (
     inner join dental_tariff_ranges as later
         on
             earlier.code_from < later.code_from
-            and later.code_from <= earlier.code_to
+            and earlier.code_to >= later.code_from
 ),
 
 final as (
