@@ -70,12 +70,24 @@ MONTH_PROFILE = {
 GROUP_FRAILTY_SHAPE = {("gp_contact", 1): 1.3}
 
 
-def month_profile(family: str, months_since: np.ndarray, group: np.ndarray) -> np.ndarray:
+# Older recent refugees reach care sooner (section 3.4: Ukrainians 70+ at 2.0-2.1 months against 3.6 for
+# all): for persons of at least EARLY_CARE_MIN_AGE in the listed group, every family's intensity in months
+# 0, 1, ... since settlement is multiplied by these factors.
+EARLY_CARE_MIN_AGE = 70
+EARLY_CARE_BOOST = {0: [1.9, 1.4]}
+
+
+def month_profile(family: str, months_since: np.ndarray, group: np.ndarray,
+                  age: np.ndarray | None = None) -> np.ndarray:
     out = np.ones(len(months_since))
     for g in (0, 1):
         prof = np.asarray(MONTH_PROFILE.get((family, g), [1.0]))
         sel = group == g
         out[sel] = prof[np.minimum(months_since[sel], len(prof) - 1)]
+        boost = EARLY_CARE_BOOST.get(g)
+        if boost is not None and age is not None:
+            early = sel & (age >= EARLY_CARE_MIN_AGE) & (months_since < len(boost))
+            out[early] *= np.asarray(boost)[months_since[early]]
     return out
 
 
@@ -177,7 +189,8 @@ def allocate(persons: Persons, ref: Reference, scale: float, rng: np.random.Gene
     exposure: dict[str, np.ndarray] = {}
     for family in sorted(set(PROFILE_OF.values())):
         w = recent_months.person_months * month_profile(family, recent_months.months_since,
-                                                        persons.group[recent_months.person])
+                                                        persons.group[recent_months.person],
+                                                        persons.age[recent_months.person])
         e = persons.person_months.copy()
         e[persons.group < 2] = 0.0
         e += np.bincount(recent_months.person, weights=w, minlength=n)

@@ -24,7 +24,8 @@ class DateSampler:
     def _cumulative(self, family: str) -> np.ndarray:
         if family not in self._cum:
             w = self.recent.person_months * month_profile(family, self.recent.months_since,
-                                                          self.persons.group[self.recent.person])
+                                                          self.persons.group[self.recent.person],
+                                                          self.persons.age[self.recent.person])
             self._cum[family] = np.cumsum(w)
         return self._cum[family]
 
