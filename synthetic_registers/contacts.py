@@ -61,7 +61,8 @@ MONTH_PROFILE = {
     # Ukrainian refugees: 5.4 % in the settlement month, 2.1-3.3 % in months 1-4, 1.2 % in month 17
     # (Figure 3); month 1 is lower than its neighbours because the settlement month's episodes spill into it.
     ("out_of_hours_contact", 0): [2.95, 0.72, 0.85, 0.85, 0.85, 0.85, 0.8, 0.72, 0.62, 0.55, 0.48, 0.38],
-    ("out_of_hours_contact", 1): [2.3, 1.25, 1.15, 1.1, 1.0, 0.9, 0.8, 0.7, 0.6, 0.55],
+    # Other recent refugees: 3-4 % in months 0-4, 1.8 % in month 17 (Figure 3).
+    ("out_of_hours_contact", 1): [1.9, 0.92, 0.9, 0.9, 0.88, 0.88, 0.85, 0.78, 0.68, 0.58, 0.5],
     ("somatic", 0): [0.25, 0.5, 0.7, 0.9, 1.0, 1.05],
     ("somatic", 1): [0.25, 0.45, 0.65, 0.85, 1.0, 1.05],
 }
