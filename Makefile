@@ -45,7 +45,7 @@ warehouse: install
 build: extracts warehouse
 
 lint: install
-	$(VENV)/bin/ruff check synthetic_registers python_checks python_tests warehouse_functions
+	$(VENV)/bin/ruff check synthetic_registers python_checks python_tests warehouse_functions benchmarks
 	$(VENV)/bin/sqlfluff lint models macros tests analyses
 
 test: install

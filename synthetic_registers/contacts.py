@@ -62,7 +62,7 @@ MONTH_PROFILE = {
     # (Figure 3); month 1 is lower than its neighbours because the settlement month's episodes spill into it.
     ("out_of_hours_contact", 0): [2.95, 0.72, 0.85, 0.85, 0.85, 0.85, 0.8, 0.72, 0.62, 0.55, 0.48, 0.38],
     # Other recent refugees: 3-4 % in months 0-4, 1.8 % in month 17 (Figure 3).
-    ("out_of_hours_contact", 1): [1.9, 0.92, 0.9, 0.9, 0.88, 0.88, 0.85, 0.78, 0.68, 0.58, 0.5],
+    ("out_of_hours_contact", 1): [1.9, 0.82, 0.9, 0.9, 0.88, 0.88, 0.85, 0.78, 0.68, 0.58, 0.5],
     ("somatic", 0): [0.25, 0.5, 0.7, 0.9, 1.0, 1.05],
     ("somatic", 1): [0.25, 0.45, 0.65, 0.85, 1.0, 1.05],
 }

@@ -62,18 +62,16 @@ spine_days as (
 
 monthly_contacts as (
     select
-        person_id,
-        month_start_date,
         {%- for service_key in report_services() %}
-            {%- if service_key.endswith('_consultation') %}
-                {%- set condition = "service_key = '" ~ service_key.replace('_consultation', '_contact')
-                    ~ "' and is_consultation" %}
-            {%- else %}
-                {%- set condition = "service_key = '" ~ service_key ~ "'" %}
-            {%- endif %}
+            {#- A consultation column counts its service's contacts with a consultation tariff. #}
+            {%- set is_consultation = service_key.endswith('_consultation') %}
+            {%- set contact_key = service_key.replace('_consultation', '_contact') %}
+            {%- set consultation_condition = " and is_consultation" if is_consultation else "" %}
+            {%- set condition = "service_key = '" ~ contact_key ~ "'" ~ consultation_condition %}
             cast(count(case when {{ condition }} then 1 end) as smallint) as {{ service_key }}_count,
         {%- endfor %}
-        cast(count(*) as smallint) as contact_count
+        person_id,
+        month_start_date
     from contacts
     group by person_id, month_start_date
 ),
