@@ -39,8 +39,6 @@ unioned as (
 
 final as (
     select
-        -- Episode ids are unique within a sector's file only.
-        unioned.sector || '-' || cast(unioned.episode_id as varchar) as specialist_episode_id,
         unioned.episode_id,
         unioned.person_id,
         unioned.sector,
