@@ -1,7 +1,8 @@
 {#- One row per person per calendar month of follow-up, denominator first: every followed month is a row,
     with zeros where the person had no contact. About 120 million rows nationally, so the text columns are
-    categorical() (DuckDB ENUMs of the values their parent models hold) and the per-month counts are
-    aggregated to small integers before the join. -#}
+    categorical() (DuckDB ENUMs of the values their parent models hold), the person's attributes are joined
+    per person-year before the months are spread out, and the per-month counts are aggregated to small
+    integers before the one join at person-month level. -#}
 {%- set group_keys = column_values(ref('dim_persons'), 'group_key') -%}
 {%- set sexes = column_values(ref('dim_persons'), 'sex') -%}
 {%- set age_groups = column_values(ref('dim_persons'), 'age_group', order_by='report_age') -%}
@@ -24,32 +25,52 @@ contacts as (
     select * from {{ ref('fct_contacts') }}
 ),
 
-spine as (
+-- Person-years first (about 2 per person): the person's attributes and municipality are joined, and the
+-- text columns made categorical, on ~11 million rows instead of on every person-month.
+person_years as (
     select
-        persons.person_id,
-        calendar_months.month_start_date,
-        calendar_months.calendar_year,
-        calendar_months.days_in_month,
-        persons.group_key,
-        persons.sex,
-        persons.age_group,
+        person_years_located.person_id,
+        person_years_located.calendar_year,
+        {{ categorical('person_years_located.municipality_code', municipality_codes) }} as municipality_code,
+        {{ categorical('persons.group_key', group_keys) }} as group_key,
+        {{ categorical('persons.sex', sexes) }} as sex,
+        {{ categorical('persons.age_group', age_groups) }} as age_group,
         persons.settlement_date,
         persons.is_recent_refugee,
+        persons.follow_up_start_date,
+        persons.follow_up_end_date
+    from person_years_located
+    inner join persons
+        on person_years_located.person_id = persons.person_id
+),
+
+spine as (
+    select
+        person_years.person_id,
+        calendar_months.month_start_date,
+        calendar_months.days_in_month,
+        person_years.group_key,
+        person_years.sex,
+        person_years.age_group,
+        person_years.municipality_code,
+        person_years.settlement_date,
+        person_years.is_recent_refugee,
         case
-            when persons.follow_up_start_date > calendar_months.month_start_date
-                then persons.follow_up_start_date
+            when person_years.follow_up_start_date > calendar_months.month_start_date
+                then person_years.follow_up_start_date
             else calendar_months.month_start_date
         end as first_followed_date,
         case
-            when persons.follow_up_end_date < calendar_months.month_end_date
-                then persons.follow_up_end_date
+            when person_years.follow_up_end_date < calendar_months.month_end_date
+                then person_years.follow_up_end_date
             else calendar_months.month_end_date
         end as last_followed_date
-    from persons
+    from person_years
     inner join calendar_months
         on
-            persons.follow_up_end_date >= calendar_months.month_start_date
-            and persons.follow_up_start_date <= calendar_months.month_end_date
+            person_years.calendar_year = calendar_months.calendar_year
+            and person_years.follow_up_end_date >= calendar_months.month_start_date
+            and person_years.follow_up_start_date <= calendar_months.month_end_date
 ),
 
 spine_days as (
@@ -80,13 +101,13 @@ final as (
     select
         spine.person_id,
         spine.month_start_date,
-        {{ categorical('spine.group_key', group_keys) }} as group_key,
-        {{ categorical('spine.sex', sexes) }} as sex,
-        {{ categorical('spine.age_group', age_groups) }} as age_group,
+        spine.group_key,
+        spine.sex,
+        spine.age_group,
         case
             when spine.is_recent_refugee then cast(spine.months_after_settlement as integer)
         end as months_since_settlement,
-        {{ categorical('person_years_located.municipality_code', municipality_codes) }} as municipality_code,
+        spine.municipality_code,
         cast(spine.person_days as integer) as person_days,
         cast(spine.person_days as double) / spine.days_in_month as person_months,
         {% for service_key in report_services() -%}
@@ -94,10 +115,6 @@ final as (
         {% endfor -%}
         spine.days_in_month
     from spine_days as spine
-    left join person_years_located
-        on
-            spine.person_id = person_years_located.person_id
-            and spine.calendar_year = person_years_located.calendar_year
     left join monthly_contacts
         on
             spine.person_id = monthly_contacts.person_id
