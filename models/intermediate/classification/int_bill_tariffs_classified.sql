@@ -43,6 +43,44 @@ tariff_code_lookup as (
     from tariff_codes
 ),
 
+-- The few hundred distinct codes, so that the number-range match below runs once per code, not per row.
+staged_tariff_codes as (
+    select distinct tariff_code
+    from {{ ref('stg_kpr__bill_tariffs') }}
+),
+
+-- The Helfo number ranges are the dental provider type's tariff list, and only numeric codes have a number.
+dental_range_kinds as (
+    select
+        'dental' as provider_type,
+        staged_tariff_codes.tariff_code,
+        dental_tariff_ranges.contact_kind
+    from staged_tariff_codes
+    inner join dental_tariff_ranges
+        on
+            regexp_full_match(staged_tariff_codes.tariff_code, '[0-9]+')
+            and try_cast(staged_tariff_codes.tariff_code as integer)
+            between dental_tariff_ranges.code_from and dental_tariff_ranges.code_to
+),
+
+-- One row per (provider type, code) some seed classifies; tariff_codes wins over a dental range.
+tariff_code_kinds as (
+    select
+        coalesce(tariff_code_lookup.provider_type, dental_range_kinds.provider_type) as provider_type,
+        coalesce(tariff_code_lookup.tariff_code, dental_range_kinds.tariff_code) as tariff_code,
+        coalesce(tariff_code_lookup.contact_kind, dental_range_kinds.contact_kind) as contact_kind,
+        coalesce(tariff_code_lookup.is_consultation, false) as is_consultation,
+        case
+            when tariff_code_lookup.contact_kind is not null then 'tariff_codes'
+            else 'dental_tariff_ranges'
+        end as classification_seed
+    from tariff_code_lookup
+    full outer join dental_range_kinds
+        on
+            tariff_code_lookup.provider_type = dental_range_kinds.provider_type
+            and tariff_code_lookup.tariff_code = dental_range_kinds.tariff_code
+),
+
 classified as (
     select
         bill_tariffs.bill_id,
@@ -50,31 +88,17 @@ classified as (
         bill_tariffs.tariff_count,
         bill_provider_types.provider_type,
         bill_provider_types.bill_id is not null as has_staged_bill,
-        coalesce(
-            tariff_code_lookup.contact_kind,
-            dental_tariff_ranges.contact_kind,
-            'unclassified'
-        ) as contact_kind,
-        coalesce(tariff_code_lookup.is_consultation, false) as is_consultation,
-        case
-            when tariff_code_lookup.contact_kind is not null then 'tariff_codes'
-            when dental_tariff_ranges.contact_kind is not null then 'dental_tariff_ranges'
-        end as classification_seed,
+        coalesce(tariff_code_kinds.contact_kind, 'unclassified') as contact_kind,
+        coalesce(tariff_code_kinds.is_consultation, false) as is_consultation,
+        tariff_code_kinds.classification_seed,
         bill_tariffs.source_row_number
     from bill_tariffs
     left join bill_provider_types
         on bill_tariffs.bill_id = bill_provider_types.bill_id
-    left join tariff_code_lookup
+    left join tariff_code_kinds
         on
-            bill_provider_types.provider_type = tariff_code_lookup.provider_type
-            and bill_tariffs.tariff_code = tariff_code_lookup.tariff_code
-    -- The Helfo number ranges are the dental provider type's tariff list, and only numeric codes have a number.
-    left join dental_tariff_ranges
-        on
-            bill_provider_types.provider_type = 'dental'
-            and regexp_full_match(bill_tariffs.tariff_code, '[0-9]+')
-            and try_cast(bill_tariffs.tariff_code as integer)
-            between dental_tariff_ranges.code_from and dental_tariff_ranges.code_to
+            bill_provider_types.provider_type = tariff_code_kinds.provider_type
+            and bill_tariffs.tariff_code = tariff_code_kinds.tariff_code
 ),
 
 final as (
