@@ -10,6 +10,10 @@ bills_classified as (
     select * from {{ ref('int_bills_classified') }}
 ),
 
+service_types as (
+    select * from {{ ref('service_types') }}
+),
+
 provider_service_keys as (
     select * from {{ ref('provider_service_keys') }}
 ),
@@ -19,15 +23,27 @@ classified_provider_types as (
     from provider_service_keys
 ),
 
+-- Summed per tjenestetype first (a handful of groups), then mapped to its provider type.
+service_type_counts as (
+    select
+        service_type_code,
+        sum(tariff_row_count) as tariff_row_count,
+        sum(unclassified_tariff_row_count) as unclassified_row_count
+    from bills_classified
+    group by service_type_code
+),
+
 unclassified_counts as (
     select
-        bills_classified.provider_type,
-        sum(bills_classified.tariff_row_count) as tariff_row_count,
-        sum(bills_classified.unclassified_tariff_row_count) as unclassified_row_count
-    from bills_classified
+        service_types.provider_type,
+        sum(service_type_counts.tariff_row_count) as tariff_row_count,
+        sum(service_type_counts.unclassified_row_count) as unclassified_row_count
+    from service_type_counts
+    inner join service_types
+        on service_type_counts.service_type_code = service_types.tjenestetype
     inner join classified_provider_types
-        on bills_classified.provider_type = classified_provider_types.provider_type
-    group by bills_classified.provider_type
+        on service_types.provider_type = classified_provider_types.provider_type
+    group by service_types.provider_type
 ),
 
 final as (

@@ -1,7 +1,8 @@
 {{ config(materialized='view') }}
 {#- A view: int_bills_classified aggregates it per bill in one pass, and writing ~90 million tariff rows
-    would cost more than that pass. Unclassified tariffs are counted per bill there
-    (unclassified_tariff_row_count) for tests/classification/. -#}
+    would cost more than that pass. Everything the pass needs is worked out once per provider type and
+    distinct staged code (a few thousand pairs) and reaches the tariff rows by one equality join.
+    Unclassified tariffs are counted per bill there (unclassified_tariff_row_count) for tests/classification/. -#}
 with
 
 bill_tariffs as (
@@ -22,6 +23,10 @@ tariff_codes as (
 
 dental_tariff_ranges as (
     select * from {{ ref('dental_tariff_ranges') }}
+),
+
+provider_service_keys as (
+    select * from {{ ref('provider_service_keys') }}
 ),
 
 bill_provider_types as (
@@ -64,7 +69,7 @@ dental_range_kinds as (
 ),
 
 -- One row per (provider type, code) some seed classifies; tariff_codes wins over a dental range.
-tariff_code_kinds as (
+seed_kinds as (
     select
         coalesce(tariff_code_lookup.provider_type, dental_range_kinds.provider_type) as provider_type,
         coalesce(tariff_code_lookup.tariff_code, dental_range_kinds.tariff_code) as tariff_code,
@@ -81,6 +86,35 @@ tariff_code_kinds as (
             and tariff_code_lookup.tariff_code = dental_range_kinds.tariff_code
 ),
 
+-- A provider_service_keys row with a required contact kind (e.g. dental treatment) names the service of a
+-- bill with a tariff of that kind; the first service key in sort order if two rows require the same kind.
+required_kind_service_keys as (
+    select
+        provider_type,
+        required_contact_kind,
+        min(service_key) as service_key
+    from provider_service_keys
+    where required_contact_kind is not null
+    group by provider_type, required_contact_kind
+),
+
+tariff_code_kinds as (
+    select
+        seed_kinds.provider_type,
+        seed_kinds.tariff_code,
+        seed_kinds.contact_kind,
+        seed_kinds.is_consultation,
+        seed_kinds.contact_kind = 'time_supplement' as is_time_supplement,
+        seed_kinds.contact_kind = 'interpreter' as is_interpreter,
+        required_kind_service_keys.service_key as required_kind_service_key,
+        seed_kinds.classification_seed
+    from seed_kinds
+    left join required_kind_service_keys
+        on
+            seed_kinds.provider_type = required_kind_service_keys.provider_type
+            and seed_kinds.contact_kind = required_kind_service_keys.required_contact_kind
+),
+
 classified as (
     select
         bill_tariffs.bill_id,
@@ -90,6 +124,10 @@ classified as (
         bill_provider_types.bill_id is not null as has_staged_bill,
         coalesce(tariff_code_kinds.contact_kind, 'unclassified') as contact_kind,
         coalesce(tariff_code_kinds.is_consultation, false) as is_consultation,
+        coalesce(tariff_code_kinds.is_time_supplement, false) as is_time_supplement,
+        coalesce(tariff_code_kinds.is_interpreter, false) as is_interpreter,
+        tariff_code_kinds.contact_kind is null as is_unclassified,
+        tariff_code_kinds.required_kind_service_key,
         tariff_code_kinds.classification_seed,
         bill_tariffs.source_row_number
     from bill_tariffs
@@ -110,7 +148,10 @@ final as (
         has_staged_bill,
         contact_kind,
         is_consultation,
-        contact_kind = 'unclassified' as is_unclassified,
+        is_time_supplement,
+        is_interpreter,
+        is_unclassified,
+        required_kind_service_key,
         classification_seed,
         source_row_number
     from classified

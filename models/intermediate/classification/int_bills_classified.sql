@@ -16,8 +16,9 @@ provider_service_keys as (
     select * from {{ ref('provider_service_keys') }}
 ),
 
--- The bill's time, practice type and municipality stay in stg_kpr__bills (join on bill_id): every text
--- column of a table this size costs seconds to write.
+-- The bill's time, practice type and municipality stay in stg_kpr__bills (join on bill_id), and its
+-- provider type follows from service_type_code (seed service_types): every text column of a table this
+-- size costs seconds to write.
 bill_provider_types as (
     select
         bills.bill_id,
@@ -31,31 +32,28 @@ bill_provider_types as (
         on bills.service_type_code = service_types.tjenestetype
 ),
 
--- One pass over the tariff rows. A seed row of provider_service_keys with a required contact kind applies
--- when the bill has a tariff of that kind, and beats the provider type's catch-all row (blank required
--- contact kind); aggregates, not a window, because the bills are tens of millions.
+-- One pass over the tariff rows, whose flags int_bill_tariffs_classified has already resolved for the
+-- bill's provider type. A seed row of provider_service_keys with a required contact kind applies when the
+-- bill has a tariff of that kind (required_kind_service_key), and beats the provider type's catch-all row
+-- (blank required contact kind); aggregates, not a window, because the bills are tens of millions.
 tariff_flags as (
     select
-        bill_tariffs_classified.bill_id,
+        bill_id,
         count(*) as tariff_row_count,
-        bool_or(bill_tariffs_classified.is_consultation) as is_consultation,
-        bool_or(bill_tariffs_classified.contact_kind = 'time_supplement') as has_time_supplement,
-        bool_or(bill_tariffs_classified.contact_kind = 'interpreter') as has_interpreter,
+        bool_or(is_consultation) as is_consultation,
+        bool_or(is_time_supplement) as has_time_supplement,
+        bool_or(is_interpreter) as has_interpreter,
         bool_or(
-            bill_tariffs_classified.tariff_code in (
+            tariff_code in (
                 {%- for tariff_code in var('time_interpreter_share_tariff_codes') %}
                     '{{ tariff_code | lower }}'{{ "," if not loop.last }}
                 {%- endfor %}
             )
         ) as has_consultation_2ad_or_2ae,
-        count(*) filter (where bill_tariffs_classified.is_unclassified) as unclassified_tariff_row_count,
-        min(provider_service_keys.service_key) as required_kind_service_key
+        count(*) filter (where is_unclassified) as unclassified_tariff_row_count,
+        min(required_kind_service_key) as required_kind_service_key
     from bill_tariffs_classified
-    left join provider_service_keys
-        on
-            bill_tariffs_classified.provider_type = provider_service_keys.provider_type
-            and bill_tariffs_classified.contact_kind = provider_service_keys.required_contact_kind
-    group by bill_tariffs_classified.bill_id
+    group by bill_id
 ),
 
 catch_all_keys as (
@@ -73,7 +71,6 @@ final as (
         bill_provider_types.person_id,
         bill_provider_types.contact_date,
         bill_provider_types.service_type_code,
-        bill_provider_types.provider_type,
         coalesce(tariff_flags.required_kind_service_key, catch_all_keys.service_key) as service_key,
         coalesce(tariff_flags.is_consultation, false) as is_consultation,
         coalesce(tariff_flags.has_time_supplement, false) as has_time_supplement,

@@ -1,3 +1,7 @@
+{#- The 2024 municipality codes as categories (macros/categorical.sql): a text column of ~70 million rows
+    costs seconds to write. The code as delivered is not kept: a row whose code is unknown is rejected
+    here, and its source_row_number leads back to the raw row. -#}
+{%- set municipality_codes = column_values(ref('base_ssb__municipality_codes'), 'municipality_code') -%}
 with
 
 -- Lookup join in staging: an unknown municipality code rejects the row, and rejection happens here.
@@ -53,8 +57,7 @@ final as (
         contact_time,
         service_type_code,
         practice_type_code,
-        municipality_code,
-        reported_municipality_code,
+        {{ categorical('municipality_code', municipality_codes) }} as municipality_code,
         case
             when exact_duplicate_number > 1 then 'exact duplicate row'
             when bill_id is null then 'missing bill id'
