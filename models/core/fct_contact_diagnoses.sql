@@ -9,17 +9,23 @@
 ) | unique | sort -%}
 with
 
-contacts as (
-    select * from {{ ref('fct_contacts') }}
-),
-
 bill_diagnoses as (
     select * from {{ ref('int_bill_diagnoses_classified') }}
 ),
 
+-- Only the columns the three code branches read: the CTE is read three times, so it is materialised.
 specialist_episodes as (
-    select * from {{ ref('int_specialist_episodes_unioned') }}
+    select
+        sector,
+        episode_id,
+        main_condition_code,
+        further_condition_code_1,
+        further_condition_code_2
+    from {{ ref('int_specialist_episodes_unioned') }}
 ),
+
+-- fct_contacts is read twice below, each time straight from its table: a CTE read twice would be
+-- materialised whole (~90 million rows) before either join.
 
 icd10_first_letter_groups as (
     select * from {{ ref('icd10_first_letter_groups') }}
@@ -82,12 +88,12 @@ episode_codes_grouped as (
 -- Bill codes join the KUHR contacts on the bill id alone (one integer key over tens of millions of rows);
 -- the few million episode codes join the NPR contacts on source and episode id.
 kuhr_contacts as (
-    select * from contacts
+    select * from {{ ref('fct_contacts') }}
     where contact_source = 'kuhr'
 ),
 
 npr_contacts as (
-    select * from contacts
+    select * from {{ ref('fct_contacts') }}
     where contact_source != 'kuhr'
 ),
 
