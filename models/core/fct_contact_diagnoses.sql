@@ -24,9 +24,6 @@ specialist_episodes as (
     from {{ ref('int_specialist_episodes_unioned') }}
 ),
 
--- fct_contacts is read twice below, each time straight from its table: a CTE read twice would be
--- materialised whole (~90 million rows) before either join.
-
 icd10_first_letter_groups as (
     select * from {{ ref('icd10_first_letter_groups') }}
 ),
@@ -86,7 +83,8 @@ episode_codes_grouped as (
 ),
 
 -- Bill codes join the KUHR contacts on the bill id alone (one integer key over tens of millions of rows);
--- the few million episode codes join the NPR contacts on source and episode id.
+-- the few million episode codes join the NPR contacts on source and episode id. Each reads fct_contacts
+-- from its table: one CTE read by both would be materialised whole (~90 million rows) before either join.
 kuhr_contacts as (
     select * from {{ ref('fct_contacts') }}
     where contact_source = 'kuhr'
