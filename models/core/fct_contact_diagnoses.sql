@@ -101,9 +101,9 @@ bill_contact_codes as (
         kuhr_contacts.source_record_id,
         kuhr_contacts.person_id,
         kuhr_contacts.service_key,
-        {{ categorical('bill_codes.code_system', code_systems) }} as code_system,
+        bill_codes.code_system,
         bill_codes.diagnosis_code,
-        {{ categorical('bill_codes.chapter_code', chapter_codes) }} as chapter_code,
+        bill_codes.chapter_code,
         bill_codes.is_main_diagnosis
     from bill_codes
     inner join kuhr_contacts
@@ -116,9 +116,9 @@ episode_contact_codes as (
         npr_contacts.source_record_id,
         npr_contacts.person_id,
         npr_contacts.service_key,
-        {{ categorical('episode_codes_grouped.code_system', code_systems) }} as code_system,
+        episode_codes_grouped.code_system,
         episode_codes_grouped.diagnosis_code,
-        {{ categorical('episode_codes_grouped.chapter_code', chapter_codes) }} as chapter_code,
+        episode_codes_grouped.chapter_code,
         episode_codes_grouped.is_main_diagnosis
     from episode_codes_grouped
     inner join npr_contacts
@@ -127,10 +127,23 @@ episode_contact_codes as (
             and episode_codes_grouped.source_record_id = npr_contacts.source_record_id
 ),
 
-final as (
+contact_codes as (
     select * from bill_contact_codes
     union all
     select * from episode_contact_codes
+),
+
+final as (
+    select
+        contact_source,
+        source_record_id,
+        person_id,
+        service_key,
+        {{ categorical('code_system', code_systems) }} as code_system,
+        diagnosis_code,
+        {{ categorical('chapter_code', chapter_codes) }} as chapter_code,
+        is_main_diagnosis
+    from contact_codes
 )
 
 select * from final
