@@ -1,0 +1,84 @@
+{#- The grain test (macros/generic_tests/unique_combination_of_columns.sql) on a fixture whose repeated
+    combinations are known, both ways: by hash, and by the 64-value blocks of an integer id. Each way must
+    report exactly the expected rows. The fixture covers a repeat next to a distinct id of the same block,
+    the same id under another value of the other column, ids of different blocks sharing a bit (-1 and
+    63), the highest bit (id 2^63 - 1), and nulls in either column. Fails with the rows that differ. -#}
+{%- set fixture -%}
+    (
+        values
+        ('x', 1), ('x', 1), ('x', 2),
+        ('x', 65), ('y', 65),
+        ('x', -1), ('x', 63),
+        ('x', 9223372036854775807), ('y', 9223372036854775807), ('y', 9223372036854775807),
+        ('z', null), ('z', null), ('w', null),
+        (null, 7), (null, 7), (null, 8)
+    ) as fixture (other_column, id_column)
+{%- endset -%}
+with
+
+expected as (
+    select
+        expected_rows.other_column,
+        cast(expected_rows.id_column as bigint) as id_column,
+        cast(expected_rows.row_count as bigint) as row_count
+    from (
+        values
+        ('x', 1, 2),
+        ('y', 9223372036854775807, 2),
+        ('z', null, 2),
+        (null, 7, 2)
+    ) as expected_rows (other_column, id_column, row_count)
+),
+
+found_by_mask as (
+    {{ grain_violations(fixture, ['other_column', 'id_column'], mask_column='id_column') }}
+),
+
+found_by_hash as (
+    {{ grain_violations(fixture, ['other_column', 'id_column']) }}
+),
+
+found as (
+    select
+        'mask' as way,
+        other_column,
+        id_column,
+        row_count
+    from found_by_mask
+    union all
+    select
+        'hash' as way,
+        other_column,
+        id_column,
+        row_count
+    from found_by_hash
+),
+
+expected_each_way as (
+    select
+        ways.way,
+        expected.other_column,
+        expected.id_column,
+        expected.row_count
+    from expected
+    cross join (values ('mask'), ('hash')) as ways (way)
+),
+
+differences as (
+    select
+        coalesce(found.way, expected_each_way.way) as way,
+        coalesce(found.other_column, expected_each_way.other_column) as other_column,
+        coalesce(found.id_column, expected_each_way.id_column) as id_column,
+        found.row_count as found_row_count,
+        expected_each_way.row_count as expected_row_count
+    from found
+    full outer join expected_each_way
+        on
+            found.way = expected_each_way.way
+            and found.other_column is not distinct from expected_each_way.other_column
+            and found.id_column is not distinct from expected_each_way.id_column
+            and found.row_count = expected_each_way.row_count
+    where found.way is null or expected_each_way.way is null
+)
+
+select * from differences
