@@ -3,60 +3,61 @@
     copies) and, when `key_columns` are given, `<key_number_name>` (the same for rows sharing the key).
 
     A window partitioned by all columns sorts the whole file (tens of millions of rows, minutes at national
-    scale). Here the rows are first narrowed to candidates with one hash aggregation - rows whose key repeats
-    (an exact copy repeats its key too), or, without a key, rows whose content hash repeats - and only the
-    candidates go through windows on their real columns, so a hash collision cannot merge rows that differ.
+    scale). Here the candidates are found first: rows whose key repeats (an exact copy repeats its key
+    too), or, without a key, rows whose content repeats. They are found the way the grain test finds
+    repeated combinations (grain_violations, macros/generic_tests/unique_combination_of_columns.sql), by
+    blocks of `dense_integer_column` (a serial id of the file, e.g. the bill number) when given, else by
+    hash. Only the candidates go through windows on their real columns.
     Rows are identified by file_row_number: every source is one Parquet file (docs/extracts.md). -#}
-{% macro number_duplicates(relation, content_columns, key_columns=none, key_number_name=none) -%}
-    {%- set content = content_columns | join(', ') -%}
+{% macro number_duplicates(relation, content_columns, key_columns=none, key_number_name=none, dense_integer_column=none) -%}
+    {%- set qualified_content = 'file_rows.' ~ (content_columns | join(', file_rows.')) -%}
     {%- set candidate_columns = key_columns if key_columns else content_columns -%}
     with
 
     -- Not materialized: scanning the Parquet file again is cheaper than holding every row in memory.
-    hashed as not materialized (
-        select
-            -- Staged rows carry their row number only: each base model reads one file, and the audit model
-            -- names it (a constant text column costs seconds per 100 million rows to write).
-            * exclude (filename),
-            hash({{ candidate_columns | join(', ') }}) as candidate_hash
+    file_rows as not materialized (
+        -- Staged rows carry their row number only: each base model reads one file, and the audit model
+        -- names it (a constant text column costs seconds per 100 million rows to write).
+        select * exclude (filename)
         from {{ relation }}
     ),
 
-    repeated_hashes as (
-        select candidate_hash
-        from hashed
-        group by candidate_hash
-        having count(*) > 1
+    repeated_combinations as (
+        {{ grain_violations(relation, candidate_columns, dense_integer_column) }}
     ),
 
     candidate_numbers as (
         select
-            hashed.file_row_number,
+            file_rows.file_row_number,
             row_number() over (
-                partition by {{ content }}
-                order by hashed.file_row_number
+                partition by {{ qualified_content }}
+                order by file_rows.file_row_number
             ) as exact_duplicate_number
             {%- if key_columns %},
                 row_number() over (
-                    partition by {{ key_columns | join(', ') }}
-                    order by hashed.file_row_number
+                    partition by file_rows.{{ key_columns | join(', file_rows.') }}
+                    order by file_rows.file_row_number
                 ) as key_number
             {%- endif %}
-        from hashed
-        inner join repeated_hashes
-            on hashed.candidate_hash = repeated_hashes.candidate_hash
+        from file_rows
+        inner join repeated_combinations
+            on
+                {% for column_name in candidate_columns -%}
+                    file_rows.{{ column_name }} is not distinct from repeated_combinations.{{ column_name }}
+                    {{- " and" if not loop.last }}
+                {% endfor %}
     ),
 
     numbered as (
         select
-            hashed.*,
+            file_rows.*,
             coalesce(candidate_numbers.exact_duplicate_number, 1) as exact_duplicate_number
             {%- if key_columns %},
                 coalesce(candidate_numbers.key_number, 1) as {{ key_number_name }}
             {%- endif %}
-        from hashed
+        from file_rows
         left join candidate_numbers
-            on hashed.file_row_number = candidate_numbers.file_row_number
+            on file_rows.file_row_number = candidate_numbers.file_row_number
     )
 
     select * from numbered

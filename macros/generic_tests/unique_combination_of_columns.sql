@@ -11,8 +11,10 @@
       64-bit mask marks which ids of the block occur. A block holds a repeated combination exactly when it
       has more rows than marked ids (plus one for a null id), and its rows are the candidates. Serial ids
       fill their blocks, so ~100 M rows become ~2 M groups instead of ~100 M: seconds instead of the
-      10-16 s a national-scale grain costs by hash. Sparse ids are still exact, only not faster. A column
-      that is not of an integer type (e.g. text pseudonyms, var person_id_type) falls back to the hash. -#}
+      10-16 s a national-scale grain costs by hash. The id is taken as try_cast(id as bigint), which maps
+      equal values to equal numbers, so any type stays exact: sparse ids only lose the speed, and text
+      that is not a number (e.g. text pseudonyms, var person_id_type) lands in one null block whose rows
+      are all candidates, as slow as the hash but no slower. -#}
 {% test unique_combination_of_columns(model, combination_of_columns, dense_integer_column=none) %}
 {%- if dense_integer_column is not none and dense_integer_column not in combination_of_columns -%}
     {{ exceptions.raise_compiler_error(
@@ -20,13 +22,13 @@
         ~ "' must be one of combination_of_columns " ~ combination_of_columns
     ) }}
 {%- endif %}
-{%- set mask_column = dense_integer_column if dense_integer_column is not none
-    and is_integer_column(model, dense_integer_column) else none %}
-{{ grain_violations(model, combination_of_columns, mask_column) }}
+{{ grain_violations(model, combination_of_columns, dense_integer_column) }}
 {% endtest %}
 
-{#- The test's query: mask_column (an integer column of relation, or none for the hash) as described above.
-    tests/generic/assert_grain_violations_found_in_fixtures.sql runs it on fixtures. -#}
+{#- The combinations of `combination_of_columns` that occur more than once in `relation`, with their
+    row_count: the test's failing rows, and the candidates of macros/number_duplicates.sql. mask_column
+    (or none for the hash) as described above. tests/grain/assert_grain_violations_found_in_fixtures.sql
+    runs it on fixtures. -#}
 {% macro grain_violations(relation, combination_of_columns, mask_column=none) -%}
 {%- set columns = combination_of_columns | join(', ') %}
 {%- set use_mask = mask_column is not none %}
@@ -38,7 +40,7 @@ model_rows as not materialized (
     select
         {{ columns }},
         {% if use_mask -%}
-            {{ mask_column }} >> 6 as candidate_block
+            try_cast({{ mask_column }} as bigint) >> 6 as candidate_block
         {%- else -%}
             hash({{ columns }}) as candidate_block
         {%- endif %}
@@ -60,8 +62,8 @@ candidate_blocks as (
     {% if use_mask -%}
         having
             count(*) > coalesce(
-                bit_count(bit_or(cast(1 as ubigint) << cast({{ mask_column }} & 63 as ubigint))), 0
-            ) + max(case when {{ mask_column }} is null then 1 else 0 end)
+                bit_count(bit_or(cast(1 as ubigint) << cast(try_cast({{ mask_column }} as bigint) & 63 as ubigint))), 0
+            ) + max(case when try_cast({{ mask_column }} as bigint) is null then 1 else 0 end)
     {%- else -%}
         having count(*) > 1
     {%- endif %}
@@ -88,15 +90,4 @@ final as (
 )
 
 select * from final
-{%- endmacro %}
-
-{#- Whether a column of a built relation has an integer type (false while parsing, before it exists). -#}
-{% macro is_integer_column(relation, column_name) -%}
-    {%- if not execute -%}
-        {{ return(false) }}
-    {%- endif -%}
-    {%- for column in adapter.get_columns_in_relation(relation) if column.name | lower == column_name | lower -%}
-        {{ return(column.dtype | lower in ['tinyint', 'smallint', 'integer', 'bigint', 'int1', 'int2', 'int4', 'int8', 'int', 'long']) }}
-    {%- endfor -%}
-    {{ return(false) }}
 {%- endmacro %}

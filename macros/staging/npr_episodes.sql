@@ -16,7 +16,8 @@
                 'tilstand_1_2', 'tilstand_2_1', 'institusjon'
             ],
             key_columns=['episode_lnr'],
-            key_number_name='episode_id_number'
+            key_number_name='episode_id_number',
+            dense_integer_column='episode_lnr'
         ) }}
     ),
 

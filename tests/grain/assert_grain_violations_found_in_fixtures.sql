@@ -2,7 +2,9 @@
     combinations are known, both ways: by hash, and by the 64-value blocks of an integer id. Each way must
     report exactly the expected rows. The fixture covers a repeat next to a distinct id of the same block,
     the same id under another value of the other column, ids of different blocks sharing a bit (-1 and
-    63), the highest bit (id 2^63 - 1), and nulls in either column. Fails with the rows that differ. -#}
+    63), the highest bit (id 2^63 - 1), and nulls in either column; a second fixture has text ids, some
+    not numbers and two ('1', '01') that are one number but different text. Fails with the rows that
+    differ. -#}
 {%- set fixture -%}
     (
         values
@@ -13,6 +15,13 @@
         ('z', null), ('z', null), ('w', null),
         (null, 7), (null, 7), (null, 8)
     ) as fixture (other_column, id_column)
+{%- endset -%}
+{%- set text_fixture -%}
+    (
+        values
+        ('a', 'p1'), ('a', 'p1'), ('a', 'p2'), ('b', 'p1'),
+        ('a', '1'), ('a', '01'), ('a', '2'), ('a', '2')
+    ) as text_fixture (other_column, id_column)
 {%- endset -%}
 with
 
@@ -38,30 +47,57 @@ found_by_hash as (
     {{ grain_violations(fixture, ['other_column', 'id_column']) }}
 ),
 
+found_by_mask_on_text as (
+    {{ grain_violations(text_fixture, ['other_column', 'id_column'], mask_column='id_column') }}
+),
+
+expected_on_text as (
+    select
+        expected_rows.other_column,
+        expected_rows.id_column,
+        cast(expected_rows.row_count as bigint) as row_count
+    from (values ('a', 'p1', 2), ('a', '2', 2)) as expected_rows (other_column, id_column, row_count)
+),
+
+-- Ids compared as text, so that the two fixtures line up.
 found as (
     select
         'mask' as way,
         other_column,
-        id_column,
+        cast(id_column as varchar) as id_column,
         row_count
     from found_by_mask
     union all
     select
         'hash' as way,
         other_column,
-        id_column,
+        cast(id_column as varchar) as id_column,
         row_count
     from found_by_hash
+    union all
+    select
+        'mask on text' as way,
+        other_column,
+        id_column,
+        row_count
+    from found_by_mask_on_text
 ),
 
 expected_each_way as (
     select
         ways.way,
         expected.other_column,
-        expected.id_column,
+        cast(expected.id_column as varchar) as id_column,
         expected.row_count
     from expected
     cross join (values ('mask'), ('hash')) as ways (way)
+    union all
+    select
+        'mask on text' as way,
+        other_column,
+        id_column,
+        row_count
+    from expected_on_text
 ),
 
 differences as (

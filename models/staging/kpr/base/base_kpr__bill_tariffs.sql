@@ -5,7 +5,8 @@ with
 numbered as (
     {{ number_duplicates(
         source('kpr', 'kuhr_takster'),
-        content_columns=['enkeltregning_lnr', 'takstkode', 'antall']
+        content_columns=['enkeltregning_lnr', 'takstkode', 'antall'],
+        dense_integer_column='enkeltregning_lnr'
     ) }}
 ),
 

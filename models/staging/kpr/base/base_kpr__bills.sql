@@ -19,7 +19,8 @@ numbered as (
             'kommunenr'
         ],
         key_columns=['enkeltregning_lnr'],
-        key_number_name='bill_id_number'
+        key_number_name='bill_id_number',
+        dense_integer_column='enkeltregning_lnr'
     ) }}
 ),
 

@@ -7,7 +7,8 @@ numbered as (
         source('kpr', 'hom_vedtak'),
         content_columns=['vedtak_lnr', 'lopenr', 'tjenestekode', 'fra_dato', 'til_dato'],
         key_columns=['vedtak_lnr'],
-        key_number_name='decision_id_number'
+        key_number_name='decision_id_number',
+        dense_integer_column='vedtak_lnr'
     ) }}
 ),
 

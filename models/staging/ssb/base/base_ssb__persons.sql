@@ -16,7 +16,8 @@ numbered as (
             'status_20240101', 'doedsdato', 'utvandringsdato'
         ],
         key_columns=['lopenr'],
-        key_number_name='person_id_number'
+        key_number_name='person_id_number',
+        dense_integer_column='lopenr'
     ) }}
 ),
 

@@ -12,7 +12,8 @@ numbered as (
         source('ssb', 'residence'),
         content_columns=['lopenr', 'aargang', 'komm_nr'],
         key_columns=['lopenr', 'aargang'],
-        key_number_name='person_year_number'
+        key_number_name='person_year_number',
+        dense_integer_column='lopenr'
     ) }}
 ),
 
