@@ -6,10 +6,10 @@
     scale). Here the candidates are found first: rows whose key repeats (an exact copy repeats its key
     too), or, without a key, rows whose content repeats. They are found the way the grain test finds
     repeated combinations (grain_violations, macros/generic_tests/unique_combination_of_columns.sql), by
-    blocks of `dense_integer_column` (a serial id of the file, e.g. the bill number) when given, else by
-    hash. Only the candidates go through windows on their real columns.
+    blocks of `dense_integer_column` (a serial id of the file, e.g. the bill number) when given, with its
+    `block_check`, else by hash. Only the candidates go through windows on their real columns.
     Rows are identified by file_row_number: every source is one Parquet file (docs/extracts.md). -#}
-{% macro number_duplicates(relation, content_columns, key_columns=none, key_number_name=none, dense_integer_column=none) -%}
+{% macro number_duplicates(relation, content_columns, key_columns=none, key_number_name=none, dense_integer_column=none, block_check='bit_mask') -%}
     {%- set qualified_content = 'file_rows.' ~ (content_columns | join(', file_rows.')) -%}
     {%- set candidate_columns = key_columns if key_columns else content_columns -%}
     with
@@ -23,7 +23,7 @@
     ),
 
     repeated_combinations as (
-        {{ grain_violations(relation, candidate_columns, dense_integer_column) }}
+        {{ grain_violations(relation, candidate_columns, dense_integer_column, block_check) }}
     ),
 
     candidate_numbers as (

@@ -14,32 +14,44 @@
       10-16 s a national-scale grain costs by hash. The id is taken as try_cast(id as bigint), which maps
       equal values to equal numbers, so any type stays exact: sparse ids only lose the speed, and text
       that is not a number (e.g. text pseudonyms, var person_id_type) lands in one null block whose rows
-      are all candidates, as slow as the hash but no slower. -#}
-{% test unique_combination_of_columns(model, combination_of_columns, dense_integer_column=none) %}
+      are all candidates, as slow as the hash but no slower.
+    - dense_integer_column with block_check='distinct_hashes': for a composite grain whose other columns
+      take many values per id (e.g. diagnosis codes per bill), where grouping by them would leave about
+      one row per group. The rows are grouped by the id's block alone, and a block is a candidate when it
+      has more rows than distinct hashes of the whole combination (a collision only adds candidates).
+      About 3.7 s instead of 8.4 s for 68 M bill diagnoses at national scale. -#}
+{% test unique_combination_of_columns(model, combination_of_columns, dense_integer_column=none, block_check='bit_mask') %}
 {%- if dense_integer_column is not none and dense_integer_column not in combination_of_columns -%}
     {{ exceptions.raise_compiler_error(
         "unique_combination_of_columns on " ~ model ~ ": dense_integer_column '" ~ dense_integer_column
         ~ "' must be one of combination_of_columns " ~ combination_of_columns
     ) }}
 {%- endif %}
-{{ grain_violations(model, combination_of_columns, dense_integer_column) }}
+{{ grain_violations(model, combination_of_columns, dense_integer_column, block_check) }}
 {% endtest %}
 
 {#- The combinations of `combination_of_columns` that occur more than once in `relation`, with their
     row_count: the test's failing rows, and the candidates of macros/number_duplicates.sql. mask_column
     (or none for the hash) as described above. tests/grain/assert_grain_violations_found_in_fixtures.sql
     runs it on fixtures. -#}
-{% macro grain_violations(relation, combination_of_columns, mask_column=none) -%}
+{% macro grain_violations(relation, combination_of_columns, mask_column=none, block_check='bit_mask') -%}
+{%- if block_check not in ['bit_mask', 'distinct_hashes'] -%}
+    {{ exceptions.raise_compiler_error(
+        "grain_violations on " ~ relation ~ ": block_check must be 'bit_mask' or 'distinct_hashes', not '"
+        ~ block_check ~ "'"
+    ) }}
+{%- endif %}
 {%- set columns = combination_of_columns | join(', ') %}
-{%- set use_mask = mask_column is not none %}
-{%- set other_columns = combination_of_columns | reject('equalto', mask_column) | list %}
+{%- set use_mask = mask_column is not none and block_check == 'bit_mask' %}
+{%- set use_hash_list = mask_column is not none and block_check == 'distinct_hashes' %}
+{%- set other_columns = combination_of_columns | reject('equalto', mask_column) | list if use_mask else [] %}
 
 with
 
 model_rows as not materialized (
     select
         {{ columns }},
-        {% if use_mask -%}
+        {% if use_mask or use_hash_list -%}
             try_cast({{ mask_column }} as bigint) >> 6 as candidate_block
         {%- else -%}
             hash({{ columns }}) as candidate_block
@@ -64,6 +76,8 @@ candidate_blocks as (
             count(*) > coalesce(
                 bit_count(bit_or(cast(1 as ubigint) << cast(try_cast({{ mask_column }} as bigint) & 63 as ubigint))), 0
             ) + max(case when try_cast({{ mask_column }} as bigint) is null then 1 else 0 end)
+    {%- elif use_hash_list -%}
+        having count(*) > list_unique(list(hash({{ columns }})))
     {%- else -%}
         having count(*) > 1
     {%- endif %}

@@ -1,3 +1,7 @@
+{{ config(
+    pre_hook="{{ join_sides_as_written(true) }}",
+    post_hook="{{ join_sides_as_written(false) }}"
+) }}
 {#- One row per person per calendar month of follow-up, denominator first: every followed month is a row,
     with zeros where the person had no contact. About 120 million rows nationally, so the text columns are
     categorical() (DuckDB ENUMs of the values their parent models hold), the person's attributes are joined

@@ -1,6 +1,6 @@
 {#- The grain test (macros/generic_tests/unique_combination_of_columns.sql) on a fixture whose repeated
-    combinations are known, both ways: by hash, and by the 64-value blocks of an integer id. Each way must
-    report exactly the expected rows. The fixture covers a repeat next to a distinct id of the same block,
+    combinations are known, every way: by hash, and by the 64-value blocks of an integer id with a bit mask
+    or with distinct hashes. Each way must report exactly the expected rows. The fixture covers a repeat next to a distinct id of the same block,
     the same id under another value of the other column, ids of different blocks sharing a bit (-1 and
     63), the highest bit (id 2^63 - 1), and nulls in either column; a second fixture has text ids, some
     not numbers and two ('1', '01') that are one number but different text. Fails with the rows that
@@ -47,8 +47,16 @@ found_by_hash as (
     {{ grain_violations(fixture, ['other_column', 'id_column']) }}
 ),
 
+found_by_hash_list as (
+    {{ grain_violations(fixture, ['other_column', 'id_column'], mask_column='id_column', block_check='distinct_hashes') }}
+),
+
 found_by_mask_on_text as (
     {{ grain_violations(text_fixture, ['other_column', 'id_column'], mask_column='id_column') }}
+),
+
+found_by_hash_list_on_text as (
+    {{ grain_violations(text_fixture, ['other_column', 'id_column'], mask_column='id_column', block_check='distinct_hashes') }}
 ),
 
 expected_on_text as (
@@ -76,11 +84,25 @@ found as (
     from found_by_hash
     union all
     select
+        'distinct hashes' as way,
+        other_column,
+        cast(id_column as varchar) as id_column,
+        row_count
+    from found_by_hash_list
+    union all
+    select
         'mask on text' as way,
         other_column,
         id_column,
         row_count
     from found_by_mask_on_text
+    union all
+    select
+        'distinct hashes on text' as way,
+        other_column,
+        id_column,
+        row_count
+    from found_by_hash_list_on_text
 ),
 
 expected_each_way as (
@@ -90,14 +112,15 @@ expected_each_way as (
         cast(expected.id_column as varchar) as id_column,
         expected.row_count
     from expected
-    cross join (values ('mask'), ('hash')) as ways (way)
+    cross join (values ('mask'), ('hash'), ('distinct hashes')) as ways (way)
     union all
     select
-        'mask on text' as way,
-        other_column,
-        id_column,
-        row_count
+        ways.way,
+        expected_on_text.other_column,
+        expected_on_text.id_column,
+        expected_on_text.row_count
     from expected_on_text
+    cross join (values ('mask on text'), ('distinct hashes on text')) as ways (way)
 ),
 
 differences as (

@@ -1,3 +1,7 @@
+{{ config(
+    pre_hook="{{ join_sides_as_written(true) }}",
+    post_hook="{{ join_sides_as_written(false) }}"
+) }}
 with
 
 bills as (

@@ -5,7 +5,9 @@ with
 numbered as (
     {{ number_duplicates(
         source('kpr', 'kuhr_diagnoser'),
-        content_columns=['enkeltregning_lnr', 'diagnosekode', 'kodeverk', 'er_hoveddiagnose']
+        content_columns=['enkeltregning_lnr', 'diagnosekode', 'kodeverk', 'er_hoveddiagnose'],
+        dense_integer_column='enkeltregning_lnr',
+        block_check='distinct_hashes'
     ) }}
 ),
 
