@@ -1,7 +1,7 @@
-{#- int_bill_tariffs_classified (a view over ~90 million rows nationally, left without a row-count test)
-    keeps one row per staged tariff only if no tariff matches two seed rows: no two tariff_codes rows share
-    a provider type and a lower-cased code, and no two dental_tariff_ranges overlap. Fails with one row per
-    clash. -#}
+{#- The tariff classification (int_tariff_code_kinds, one row per service type and code, joined to ~90
+    million tariff rows nationally) is unambiguous only if no tariff matches two seed rows: no two
+    tariff_codes rows share a provider type and a lower-cased code, and no two dental_tariff_ranges overlap.
+    Fails with one row per clash, naming the seed rows, before any model is built from them. -#}
 with
 
 tariff_codes as (

@@ -28,10 +28,12 @@ report_services as (
         unnest({{ diagnosis_services.values() | list }}) as service_family
 ),
 
+-- The report service as a category: the distinct persons below are grouped by it, tens of millions of rows.
 service_families as (
     select
         services.service_key,
-        report_services.report_service_key
+        {{ categorical('report_services.report_service_key', diagnosis_services.keys() | list | sort) }}
+            as report_service_key
     from services
     inner join report_services
         on services.service_family = report_services.service_family
@@ -116,7 +118,7 @@ chapter_scopes as (
 scoped_counts as (
     select
         chapter_scopes.group_key,
-        chapter_scopes.service_key,
+        cast(chapter_scopes.service_key as varchar) as service_key,
         chapter_scopes.code_system,
         chapter_scopes.chapter_code,
         cast(

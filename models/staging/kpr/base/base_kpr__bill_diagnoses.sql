@@ -1,3 +1,9 @@
+{#- Code system and diagnosis code as categories (macros/categorical.sql), their values read from the
+    extract: text columns of ~70 million rows cost seconds to write and to compare downstream. -#}
+{%- set diagnosis_code_expression = "nullif(replace(upper(trim(cast(diagnosekode as varchar))), '.', ''), '')" -%}
+{%- set code_system_expression = "nullif(upper(trim(cast(kodeverk as varchar))), '')" -%}
+{%- set diagnosis_codes = source_values(source('kpr', 'kuhr_diagnoser'), diagnosis_code_expression) -%}
+{%- set code_systems = source_values(source('kpr', 'kuhr_diagnoser'), code_system_expression) -%}
 with
 
 -- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql). The macro reads
@@ -15,8 +21,8 @@ renamed as (
     select
         file_row_number + 1 as source_row_number,
         cast(enkeltregning_lnr as bigint) as bill_id,
-        nullif(replace(upper(trim(cast(diagnosekode as varchar))), '.', ''), '') as diagnosis_code,
-        nullif(upper(trim(cast(kodeverk as varchar))), '') as code_system,
+        {{ diagnosis_code_expression }} as diagnosis_code,
+        {{ code_system_expression }} as code_system,
         -- A missing flag means the row was not marked as the main diagnosis.
         coalesce(cast(er_hoveddiagnose as boolean), false) as is_main_diagnosis,
         exact_duplicate_number
@@ -38,8 +44,8 @@ final as (
     select
         source_row_number,
         bill_id,
-        diagnosis_code,
-        code_system,
+        {{ categorical('diagnosis_code', diagnosis_codes) }} as diagnosis_code,
+        {{ categorical('code_system', code_systems) }} as code_system,
         is_main_diagnosis,
         case
             when exact_duplicate_number > 1 then 'exact duplicate row'

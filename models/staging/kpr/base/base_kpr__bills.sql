@@ -2,6 +2,9 @@
     costs seconds to write. The code as delivered is not kept: a row whose code is unknown is rejected
     here, and its source_row_number leads back to the raw row. -#}
 {%- set municipality_codes = column_values(ref('base_ssb__municipality_codes'), 'municipality_code') -%}
+{#- Practice types as categories too, read from the extract (source_values): codes not known in advance. -#}
+{%- set practice_type_expression = "nullif(upper(trim(cast(praksistype as varchar))), '')" -%}
+{%- set practice_types = source_values(source('kpr', 'kuhr_regninger'), practice_type_expression) -%}
 with
 
 -- Lookup join in staging: an unknown municipality code rejects the row, and rejection happens here.
@@ -33,7 +36,7 @@ renamed as (
         cast(numbered.dato as date) as contact_date,
         cast(try_strptime(trim(cast(numbered.klokkeslett as varchar)), '%H:%M') as time) as contact_time,
         cast(numbered.tjenestetype as smallint) as service_type_code,
-        nullif(upper(trim(cast(numbered.praksistype as varchar))), '') as practice_type_code,
+        {{ practice_type_expression | replace('praksistype', 'numbered.praksistype') }} as practice_type_code,
         nullif(trim(cast(numbered.kommunenr as varchar)), '') as reported_municipality_code,
         numbered.exact_duplicate_number,
         numbered.bill_id_number
@@ -57,7 +60,7 @@ final as (
         contact_date,
         contact_time,
         service_type_code,
-        practice_type_code,
+        {{ categorical('practice_type_code', practice_types) }} as practice_type_code,
         {{ categorical('municipality_code', municipality_codes) }} as municipality_code,
         case
             when exact_duplicate_number > 1 then 'exact duplicate row'
