@@ -48,7 +48,9 @@ found_by_hash as (
 ),
 
 found_by_hash_list as (
-    {{ grain_violations(fixture, ['other_column', 'id_column'], mask_column='id_column', block_check='distinct_hashes') }}
+    {{ grain_violations(
+        fixture, ['other_column', 'id_column'], mask_column='id_column', block_check='distinct_hashes'
+    ) }}
 ),
 
 found_by_mask_on_text as (
@@ -56,7 +58,9 @@ found_by_mask_on_text as (
 ),
 
 found_by_hash_list_on_text as (
-    {{ grain_violations(text_fixture, ['other_column', 'id_column'], mask_column='id_column', block_check='distinct_hashes') }}
+    {{ grain_violations(
+        text_fixture, ['other_column', 'id_column'], mask_column='id_column', block_check='distinct_hashes'
+    ) }}
 ),
 
 expected_on_text as (
