@@ -4,7 +4,9 @@ run's wall time and peak memory (from /usr/bin/time -v) and the median.
     .venv/bin/python benchmarks/national_scale.py --scale 1 --runs 3 --work /big/bench
 
 Every run starts from an empty warehouse; the extracts are generated once (or reused with --raw-dir).
-Run it on an otherwise idle machine: the figures are only as good as that.
+Run it on an otherwise idle machine: the figures are only as good as that. Before and after the builds it
+times a fixed DuckDB query (grouping 20 M generated keys, no files), so that figures taken at different
+times can be compared: on a shared machine the same build can differ by a third from one hour to the next.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +43,22 @@ def timed(command: list[str], env: dict[str, str], log: Path) -> tuple[float, fl
     return seconds, int(rss.group(1)) / 1024 / 1024
 
 
+def calibration_seconds(runs: int = 3) -> float:
+    """Median wall time of a fixed, file-free DuckDB grouping of 20 M keys: the machine's speed right now."""
+    import duckdb
+
+    times = []
+    for _ in range(runs):
+        con = duckdb.connect()
+        con.execute("set enable_progress_bar = false")
+        start = time.perf_counter()
+        con.execute("select count(*) from (select (i * 2654435761) % 20000003 as k from range(20000000) t(i) "
+                    "group by k)").fetchall()
+        times.append(time.perf_counter() - start)
+        con.close()
+    return statistics.median(times)
+
+
 def minutes(seconds: float) -> str:
     return f"{int(seconds // 60)} min {seconds % 60:04.1f} s"
 
@@ -54,6 +73,7 @@ def main() -> None:
     args = parser.parse_args()
 
     args.work.mkdir(parents=True, exist_ok=True)
+    print(f"calibration (fixed DuckDB grouping of 20 M keys) before: {calibration_seconds():.1f} s", flush=True)
     env = dict(os.environ)
     raw = args.raw_dir
     rows: list[tuple[str, float, float]] = []
@@ -83,6 +103,7 @@ def main() -> None:
                         "--raw-dir", str(raw), "--docs-dir", str(args.work / "gx_docs")], env, args.work / "checks.log")
     print(f"quality checks: {minutes(wall)}, {peak:.1f} GB", flush=True)
 
+    print(f"calibration after: {calibration_seconds():.1f} s", flush=True)
     median_wall = statistics.median(w for w, _ in builds)
     median_peak = statistics.median(p for _, p in builds)
     print(f"dbt build at scale {args.scale:g}, median of {len(builds)}: {minutes(median_wall)}, "
