@@ -1,8 +1,8 @@
 {{ config(materialized='view') }}
-{#- A view: each staged tariff row with its bill's provider type and what its code means there. Nothing
-    large reads it (int_bills_classified joins the same tables itself, once, from the bills' side); it is
-    the per-row view of the classification for audits and ad hoc queries. The meanings are worked out once
-    per (service type, staged code) in int_tariff_code_kinds and reach the rows by one equality join. -#}
+{#- A view: each staged tariff row with its bill's provider type and what its code means there. Read once,
+    by int_bills_classified's per-bill pass: writing ~90 million tariff rows would cost more than that
+    pass. The meanings are worked out once per (service type, staged code) in int_tariff_code_kinds and
+    reach the rows by one equality join on small keys (service type, categorical tariff code). -#}
 with
 
 bill_tariffs as (

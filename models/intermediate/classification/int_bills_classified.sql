@@ -1,22 +1,18 @@
 {#- One row per staged bill with the service it counts under and the flags of its tariffs. At national scale
-    ~70 million bills and ~90 million tariff rows: each tariff row takes its bill's service type by one
-    join on bill_id, its meaning for that service type from the small int_tariff_code_kinds by equality,
-    and the rows are aggregated per bill in one pass. The aggregates are then joined to the bills from the
-    bills' side, so the table keeps the bills' order: the extract's order (clustered by person in the
-    synthetic extracts) makes every later per-person grouping of the contacts cheaper, and an aggregate's
-    hash order costs the models and tests downstream more (~20 s at scale 1) than this join does. -#}
+    ~70 million bills and ~90 million tariff rows: the tariff rows, with their meaning for the bill's
+    service type (int_bill_tariffs_classified, a view over int_tariff_code_kinds), are aggregated per bill
+    in one pass, and the aggregates are joined to the bills from the bills' side, so the table keeps the
+    bills' order: the extract's order (clustered by person in the synthetic extracts) makes every later
+    per-person grouping of the contacts cheaper, and an aggregate's hash order cost the models and tests
+    downstream ~20 s more at scale 1. -#}
 with
 
 bills as (
     select * from {{ ref('stg_kpr__bills') }}
 ),
 
-bill_tariffs as (
-    select * from {{ ref('stg_kpr__bill_tariffs') }}
-),
-
-tariff_code_kinds as (
-    select * from {{ ref('int_tariff_code_kinds') }}
+bill_tariffs_classified as (
+    select * from {{ ref('int_bill_tariffs_classified') }}
 ),
 
 service_types as (
@@ -25,31 +21,6 @@ service_types as (
 
 provider_service_keys as (
     select * from {{ ref('provider_service_keys') }}
-),
-
-bill_service_types as (
-    select
-        bill_id,
-        service_type_code
-    from bills
-),
-
-tariff_rows as (
-    select
-        bill_tariffs.bill_id,
-        bill_tariffs.tariff_code,
-        tariff_code_kinds.contact_kind is not null as is_classified,
-        tariff_code_kinds.is_consultation,
-        tariff_code_kinds.is_time_supplement,
-        tariff_code_kinds.is_interpreter,
-        tariff_code_kinds.required_kind_service_key
-    from bill_tariffs
-    inner join bill_service_types
-        on bill_tariffs.bill_id = bill_service_types.bill_id
-    left join tariff_code_kinds
-        on
-            bill_service_types.service_type_code = tariff_code_kinds.service_type_code
-            and bill_tariffs.tariff_code = tariff_code_kinds.tariff_code
 ),
 
 -- The four yes/no flags are packed into one integer per tariff row and or-ed per bill: one aggregate
@@ -73,9 +44,9 @@ tariff_flags as (
                 else 0
             end
         ) as flag_bits,
-        count(*) filter (where not is_classified) as unclassified_tariff_row_count,
+        count(*) filter (where is_unclassified) as unclassified_tariff_row_count,
         min(required_kind_service_key) as required_kind_service_key
-    from tariff_rows
+    from bill_tariffs_classified
     group by bill_id
 ),
 

@@ -1,8 +1,8 @@
 {#- What each staged tariff code means on a bill of each KUHR service type (tjenestetype): one row per
     (service type, staged code) that a seed classifies for the service type's provider type - a few
     thousand rows even nationally. The tariff rows take their flags from here by one equality join on
-    (service_type_code, tariff_code), in int_bills_classified (per bill, ~90 million tariff rows) and in
-    the view int_bill_tariffs_classified (per tariff row). A pair with no row here is unclassified. -#}
+    (service_type_code, tariff_code) in the view int_bill_tariffs_classified, which int_bills_classified
+    aggregates per bill. A pair with no row here is unclassified. -#}
 with
 
 service_types as (
