@@ -24,7 +24,9 @@ provider_service_keys as (
 -- The few hundred distinct staged codes: the number-range match below runs once per code, and the codes
 -- keep the staged column's type (a category), so the large join compares like with like.
 staged_tariff_codes as (
-    select distinct tariff_code
+    select distinct
+        tariff_code,
+        cast(tariff_code as varchar) as tariff_code_text
     from {{ ref('stg_kpr__bill_tariffs') }}
     where tariff_code is not null
 ),
@@ -43,13 +45,13 @@ tariff_code_lookup as (
 dental_range_kinds as (
     select
         'dental' as provider_type,
-        cast(staged_tariff_codes.tariff_code as varchar) as tariff_code,
+        staged_tariff_codes.tariff_code_text as tariff_code,
         dental_tariff_ranges.contact_kind
     from staged_tariff_codes
     inner join dental_tariff_ranges
         on
-            regexp_full_match(cast(staged_tariff_codes.tariff_code as varchar), '[0-9]+')
-            and try_cast(cast(staged_tariff_codes.tariff_code as varchar) as integer)
+            regexp_full_match(staged_tariff_codes.tariff_code_text, '[0-9]+')
+            and try_cast(staged_tariff_codes.tariff_code_text as integer)
             between dental_tariff_ranges.code_from and dental_tariff_ranges.code_to
 ),
 
@@ -96,7 +98,7 @@ final as (
         seed_kinds.classification_seed
     from seed_kinds
     inner join staged_tariff_codes
-        on seed_kinds.tariff_code = cast(staged_tariff_codes.tariff_code as varchar)
+        on seed_kinds.tariff_code = staged_tariff_codes.tariff_code_text
     inner join service_types
         on seed_kinds.provider_type = service_types.provider_type
     left join required_kind_service_keys
