@@ -1,128 +1,33 @@
-{{ config(
-    pre_hook="{{ join_sides_as_written(true) }}",
-    post_hook="{{ join_sides_as_written(false) }}"
-) }}
-{#- One row per person per calendar month of follow-up, denominator first: every followed month is a row,
-    with zeros where the person had no contact. About 120 million rows nationally, so the text columns are
-    categorical() (DuckDB ENUMs of the values their parent models hold), the person's attributes are joined
-    per person-year before the months are spread out, and the per-month counts are aggregated to small
-    integers before the one join at person-month level. -#}
-{%- set group_keys = column_values(ref('dim_persons'), 'group_key') -%}
-{%- set sexes = column_values(ref('dim_persons'), 'sex') -%}
-{%- set age_groups = column_values(ref('dim_persons'), 'age_group', order_by='report_age') -%}
-{%- set municipality_codes = column_values(ref('int_person_years_located'), 'municipality_code') -%}
+{{ config(materialized='view') }}
+{#- One row per person per calendar month of follow-up, with one contact count per service: a view over
+    int_person_months_packed, which stores the counts packed four to a 64-bit word on DuckDB (writing 18
+    count columns of ~120 million rows cost more than all the table's other columns together;
+    macros/packed_counts.sql). Unpacking is a shift and a mask per value, so reading the counts from here
+    costs about what reading 18 stored columns would. -#}
+{%- set count_columns = [] -%}
+{%- for service_key in report_services() -%}
+    {%- do count_columns.append(service_key ~ '_count') -%}
+{%- endfor -%}
 with
 
-persons as (
-    select * from {{ ref('dim_persons') }}
-),
-
-calendar_months as (
-    select * from {{ ref('int_calendar_months') }}
-),
-
-person_years_located as (
-    select * from {{ ref('int_person_years_located') }}
-),
-
-contacts as (
-    select * from {{ ref('fct_contacts') }}
-),
-
--- Person-years first (about 2 per person): the person's attributes and municipality are joined, and the
--- text columns made categorical, on ~11 million rows instead of on every person-month.
-person_years as (
-    select
-        person_years_located.person_id,
-        person_years_located.calendar_year,
-        {{ categorical('person_years_located.municipality_code', municipality_codes) }} as municipality_code,
-        {{ categorical('persons.group_key', group_keys) }} as group_key,
-        {{ categorical('persons.sex', sexes) }} as sex,
-        {{ categorical('persons.age_group', age_groups) }} as age_group,
-        persons.settlement_date,
-        persons.is_recent_refugee,
-        persons.follow_up_start_date,
-        persons.follow_up_end_date
-    from person_years_located
-    inner join persons
-        on person_years_located.person_id = persons.person_id
-),
-
-spine as (
-    select
-        person_years.person_id,
-        calendar_months.month_start_date,
-        calendar_months.days_in_month,
-        person_years.group_key,
-        person_years.sex,
-        person_years.age_group,
-        person_years.municipality_code,
-        person_years.settlement_date,
-        person_years.is_recent_refugee,
-        case
-            when person_years.follow_up_start_date > calendar_months.month_start_date
-                then person_years.follow_up_start_date
-            else calendar_months.month_start_date
-        end as first_followed_date,
-        case
-            when person_years.follow_up_end_date < calendar_months.month_end_date
-                then person_years.follow_up_end_date
-            else calendar_months.month_end_date
-        end as last_followed_date
-    from person_years
-    inner join calendar_months
-        on
-            person_years.calendar_year = calendar_months.calendar_year
-            and person_years.follow_up_end_date >= calendar_months.month_start_date
-            and person_years.follow_up_start_date <= calendar_months.month_end_date
-),
-
-spine_days as (
-    select
-        *,
-        {{ days_between('first_followed_date', 'last_followed_date') }} + 1 as person_days,
-        {{ months_between('settlement_date', 'month_start_date') }} as months_after_settlement
-    from spine
-),
-
-monthly_contacts as (
-    select
-        {%- for service_key in report_services() %}
-            {#- A consultation column counts its service's contacts with a consultation tariff. #}
-            {%- set is_consultation = service_key.endswith('_consultation') %}
-            {%- set contact_key = service_key.replace('_consultation', '_contact') %}
-            {%- set consultation_condition = " and is_consultation" if is_consultation else "" %}
-            {%- set condition = "service_key = '" ~ contact_key ~ "'" ~ consultation_condition %}
-            cast(count(case when {{ condition }} then 1 end) as smallint) as {{ service_key }}_count,
-        {%- endfor %}
-        person_id,
-        month_start_date
-    from contacts
-    group by person_id, month_start_date
+person_months_packed as (
+    select * from {{ ref('int_person_months_packed') }}
 ),
 
 final as (
     select
-        spine.person_id,
-        spine.month_start_date,
-        spine.group_key,
-        spine.sex,
-        spine.age_group,
-        case
-            when spine.is_recent_refugee then cast(spine.months_after_settlement as integer)
-        end as months_since_settlement,
-        spine.municipality_code,
-        cast(spine.person_days as integer) as person_days,
-        cast(spine.person_days as double) / spine.days_in_month as person_months,
-        {% for service_key in report_services() -%}
-            cast(coalesce(monthly_contacts.{{ service_key }}_count, 0) as integer) as {{ service_key }}_count,
-        {% endfor -%}
-        spine.days_in_month
-    from spine_days as spine
-    left join monthly_contacts
-        on
-            spine.person_id = monthly_contacts.person_id
-            and spine.month_start_date = monthly_contacts.month_start_date
+        person_months_packed.person_id,
+        person_months_packed.month_start_date,
+        person_months_packed.group_key,
+        person_months_packed.sex,
+        person_months_packed.age_group,
+        person_months_packed.months_since_settlement,
+        person_months_packed.municipality_code,
+        person_months_packed.person_days,
+        person_months_packed.person_months,
+        {{ unpacked_counts('person_months_packed', count_columns) }},
+        person_months_packed.days_in_month
+    from person_months_packed
 )
 
 select * from final
