@@ -23,3 +23,9 @@
         ]
     }) }}
 {%- endmacro %}
+
+{#- The values of contact_source: which file a contact comes from (int_contacts_unioned), as categories
+    of fct_contacts and fct_contact_diagnoses, which join on them. -#}
+{% macro contact_sources() -%}
+    {{ return(['kuhr', 'npr_somatic', 'npr_mental_adult', 'npr_mental_child', 'hom']) }}
+{%- endmacro %}

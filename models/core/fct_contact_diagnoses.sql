@@ -21,6 +21,10 @@ bill_diagnoses as (
     select * from {{ ref('int_bill_diagnoses_classified') }}
 ),
 
+diagnosis_codes_classified as (
+    select * from {{ ref('int_diagnosis_codes_classified') }}
+),
+
 -- Only the columns the three code branches read: the CTE is read three times, so it is materialised.
 specialist_episodes as (
     select
@@ -36,16 +40,34 @@ icd10_first_letter_groups as (
     select * from {{ ref('icd10_first_letter_groups') }}
 ),
 
+-- The bill codes take their categorical values from one row per code: converting ~70 million values to
+-- this model's categories row by row cost more (8 s of CPU at scale 1) than a second equality join on
+-- the small code table.
+bill_code_categories as (
+    select
+        code_system,
+        diagnosis_code,
+        {{ categorical('cast(code_system as varchar)', code_systems) }} as code_system_category,
+        {{ categorical('cast(diagnosis_code as varchar)', diagnosis_codes) }} as diagnosis_code_category,
+        {{ categorical('chapter_code', chapter_codes) }} as chapter_code_category
+    from diagnosis_codes_classified
+    where not is_unclassified
+),
+
 bill_codes as (
     select
         'kuhr' as contact_source,
-        bill_id as source_record_id,
-        code_system,
-        diagnosis_code,
-        chapter_code,
-        is_main_diagnosis
+        bill_diagnoses.bill_id as source_record_id,
+        bill_code_categories.code_system_category as code_system,
+        bill_code_categories.diagnosis_code_category as diagnosis_code,
+        bill_code_categories.chapter_code_category as chapter_code,
+        bill_diagnoses.is_main_diagnosis
     from bill_diagnoses
-    where not is_unclassified
+    inner join bill_code_categories
+        on
+            bill_diagnoses.code_system = bill_code_categories.code_system
+            and bill_diagnoses.diagnosis_code = bill_code_categories.diagnosis_code
+    where not bill_diagnoses.is_unclassified
 ),
 
 episode_codes as (
@@ -79,11 +101,11 @@ episode_codes as (
 
 episode_codes_grouped as (
     select
-        episode_codes.contact_source,
+        {{ categorical('episode_codes.contact_source', contact_sources()) }} as contact_source,
         episode_codes.source_record_id,
-        episode_codes.code_system,
-        episode_codes.diagnosis_code,
-        icd10_first_letter_groups.first_letter as chapter_code,
+        {{ categorical('episode_codes.code_system', code_systems) }} as code_system,
+        {{ categorical('episode_codes.diagnosis_code', diagnosis_codes) }} as diagnosis_code,
+        {{ categorical('icd10_first_letter_groups.first_letter', chapter_codes) }} as chapter_code,
         episode_codes.is_main_diagnosis
     from episode_codes
     inner join icd10_first_letter_groups
@@ -147,9 +169,9 @@ final as (
         source_record_id,
         person_id,
         service_key,
-        {{ categorical('code_system', code_systems) }} as code_system,
-        {{ categorical('diagnosis_code', diagnosis_codes) }} as diagnosis_code,
-        {{ categorical('chapter_code', chapter_codes) }} as chapter_code,
+        code_system,
+        diagnosis_code,
+        chapter_code,
         is_main_diagnosis
     from contact_codes
 )

@@ -1,9 +1,9 @@
 {#- One row per valid contact. Lean on purpose: at national scale this is ~90 million rows, and every text
     column costs seconds to write, so the person's group, sex and age stay in dim_persons (join on
     person_id), the contact's file is named by contact_source, and the two text columns are categorical()
-    (DuckDB ENUMs): the sources of int_contacts_unioned and the services of seed services (every
-    classification seed's service_key is tested against it before any model runs). -#}
-{%- set contact_sources = ['kuhr', 'npr_somatic', 'npr_mental_adult', 'npr_mental_child', 'hom'] -%}
+    (DuckDB ENUMs): the sources of int_contacts_unioned (contact_sources(), macros/report_services.sql)
+    and the services of seed services (every classification seed's service_key is tested against it
+    before any model runs). -#}
 {%- set service_keys = column_values(ref('services'), 'service_key', order_by='sort_order') -%}
 with
 
@@ -13,7 +13,7 @@ contacts_checked as (
 
 final as (
     select
-        {{ categorical('contact_source', contact_sources) }} as contact_source,
+        {{ categorical('contact_source', contact_sources()) }} as contact_source,
         source_record_id,
         person_id,
         {{ categorical('service_key', service_keys) }} as service_key,
