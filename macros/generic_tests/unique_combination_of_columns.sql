@@ -19,31 +19,44 @@
       take many values per id (e.g. diagnosis codes per bill), where grouping by them would leave about
       one row per group. The rows are grouped by the id's block alone, and a block is a candidate when it
       has more rows than distinct hashes of the whole combination (a collision only adds candidates).
-      About 3.7 s instead of 8.4 s for 68 M bill diagnoses at national scale. -#}
-{% test unique_combination_of_columns(model, combination_of_columns, dense_integer_column=none, block_check='bit_mask') %}
+      About 3.7 s instead of 8.4 s for 68 M bill diagnoses at national scale.
+    - dense_integer_column with block_check='ordinal_mask' and ordinal_expression: for a grain of an id
+      and a column with few, nearby values per id (a person's calendar months). ordinal_expression is an
+      integer expression of the other columns that tells their combinations apart (e.g. a month's number
+      year * 12 + month). The rows are grouped by the id itself, and an id is a candidate when it has more
+      rows than marked bits of its ordinals modulo 64 (ordinals 64 apart share a bit, and a null ordinal
+      marks none: both only add candidates). About 2.5 s instead of 5 s for 117 M person-months. -#}
+{% test unique_combination_of_columns(model, combination_of_columns, dense_integer_column=none, block_check='bit_mask', ordinal_expression=none) %}
 {%- if dense_integer_column is not none and dense_integer_column not in combination_of_columns -%}
     {{ exceptions.raise_compiler_error(
         "unique_combination_of_columns on " ~ model ~ ": dense_integer_column '" ~ dense_integer_column
         ~ "' must be one of combination_of_columns " ~ combination_of_columns
     ) }}
 {%- endif %}
-{{ grain_violations(model, combination_of_columns, dense_integer_column, block_check) }}
+{{ grain_violations(model, combination_of_columns, dense_integer_column, block_check, ordinal_expression) }}
 {% endtest %}
 
 {#- The combinations of `combination_of_columns` that occur more than once in `relation`, with their
     row_count: the test's failing rows, and the candidates of macros/number_duplicates.sql. mask_column
     (or none for the hash) as described above. tests/grain/assert_grain_violations_found_in_fixtures.sql
     runs it on fixtures. -#}
-{% macro grain_violations(relation, combination_of_columns, mask_column=none, block_check='bit_mask') -%}
-{%- if block_check not in ['bit_mask', 'distinct_hashes'] -%}
+{% macro grain_violations(relation, combination_of_columns, mask_column=none, block_check='bit_mask', ordinal_expression=none) -%}
+{%- if block_check not in ['bit_mask', 'distinct_hashes', 'ordinal_mask'] -%}
     {{ exceptions.raise_compiler_error(
-        "grain_violations on " ~ relation ~ ": block_check must be 'bit_mask' or 'distinct_hashes', not '"
-        ~ block_check ~ "'"
+        "grain_violations on " ~ relation ~ ": block_check must be 'bit_mask', 'distinct_hashes' or "
+        ~ "'ordinal_mask', not '" ~ block_check ~ "'"
+    ) }}
+{%- endif %}
+{%- if block_check == 'ordinal_mask' and (mask_column is none or ordinal_expression is none) -%}
+    {{ exceptions.raise_compiler_error(
+        "grain_violations on " ~ relation ~ ": block_check 'ordinal_mask' needs dense_integer_column and "
+        ~ "ordinal_expression"
     ) }}
 {%- endif %}
 {%- set columns = combination_of_columns | join(', ') %}
 {%- set use_mask = mask_column is not none and block_check == 'bit_mask' %}
 {%- set use_hash_list = mask_column is not none and block_check == 'distinct_hashes' %}
+{%- set use_ordinals = mask_column is not none and block_check == 'ordinal_mask' %}
 {%- set other_columns = combination_of_columns | reject('equalto', mask_column) | list if use_mask else [] %}
 
 with
@@ -51,7 +64,10 @@ with
 model_rows as not materialized (
     select
         {{ columns }},
-        {% if use_mask or use_hash_list -%}
+        {% if use_ordinals -%}
+            {{ mask_column }} as candidate_block,
+            (({{ ordinal_expression }}) % 64 + 64) % 64 as ordinal_bit
+        {%- elif use_mask or use_hash_list -%}
             try_cast({{ mask_column }} as bigint) >> 6 as candidate_block
         {%- else -%}
             hash({{ columns }}) as candidate_block
@@ -78,6 +94,8 @@ candidate_blocks as (
             ) + max(case when try_cast({{ mask_column }} as bigint) is null then 1 else 0 end)
     {%- elif use_hash_list -%}
         having count(*) > list_unique(list(hash({{ columns }})))
+    {%- elif use_ordinals -%}
+        having count(*) > coalesce(bit_count(bit_or(cast(1 as ubigint) << cast(ordinal_bit as ubigint))), 0)
     {%- else -%}
         having count(*) > 1
     {%- endif %}

@@ -1,10 +1,11 @@
 {#- The grain test (macros/generic_tests/unique_combination_of_columns.sql) on a fixture whose repeated
-    combinations are known, every way: by hash, and by the 64-value blocks of an integer id with a bit mask
-    or with distinct hashes. Each way must report exactly the expected rows. The fixture covers a repeat next to a distinct id of the same block,
-    the same id under another value of the other column, ids of different blocks sharing a bit (-1 and
-    63), the highest bit (id 2^63 - 1), and nulls in either column; a second fixture has text ids, some
-    not numbers and two ('1', '01') that are one number but different text. Fails with the rows that
-    differ. -#}
+    combinations are known, every way: by hash, by the 64-value blocks of an integer id with a bit mask
+    or with distinct hashes, and by the id with a mask of ordinals (ascii of the other column here; '8'
+    and 'x' share a bit under id 3, which must not be reported). Each way must report exactly the
+    expected rows. The fixture covers a repeat next to a distinct id of the same block, the same id under
+    another value of the other column, ids of different blocks sharing a bit (-1 and 63), the highest bit
+    (id 2^63 - 1), and nulls in either column; a second fixture has text ids, some not numbers and two
+    ('1', '01') that are one number but different text. Fails with the rows that differ. -#}
 {%- set fixture -%}
     (
         values
@@ -13,7 +14,8 @@
         ('x', -1), ('x', 63),
         ('x', 9223372036854775807), ('y', 9223372036854775807), ('y', 9223372036854775807),
         ('z', null), ('z', null), ('w', null),
-        (null, 7), (null, 7), (null, 8)
+        (null, 7), (null, 7), (null, 8),
+        ('8', 3), ('x', 3)
     ) as fixture (other_column, id_column)
 {%- endset -%}
 {%- set text_fixture -%}
@@ -50,6 +52,20 @@ found_by_hash as (
 found_by_hash_list as (
     {{ grain_violations(
         fixture, ['other_column', 'id_column'], mask_column='id_column', block_check='distinct_hashes'
+    ) }}
+),
+
+found_by_ordinals as (
+    {{ grain_violations(
+        fixture, ['other_column', 'id_column'], mask_column='id_column', block_check='ordinal_mask',
+        ordinal_expression='ascii(other_column)'
+    ) }}
+),
+
+found_by_ordinals_on_text as (
+    {{ grain_violations(
+        text_fixture, ['other_column', 'id_column'], mask_column='id_column', block_check='ordinal_mask',
+        ordinal_expression='ascii(other_column)'
     ) }}
 ),
 
@@ -95,6 +111,20 @@ found as (
     from found_by_hash_list
     union all
     select
+        'ordinal mask' as way,
+        other_column,
+        cast(id_column as varchar) as id_column,
+        row_count
+    from found_by_ordinals
+    union all
+    select
+        'ordinal mask on text' as way,
+        other_column,
+        id_column,
+        row_count
+    from found_by_ordinals_on_text
+    union all
+    select
         'mask on text' as way,
         other_column,
         id_column,
@@ -116,7 +146,7 @@ expected_each_way as (
         cast(expected.id_column as varchar) as id_column,
         expected.row_count
     from expected
-    cross join (values ('mask'), ('hash'), ('distinct hashes')) as ways (way)
+    cross join (values ('mask'), ('hash'), ('distinct hashes'), ('ordinal mask')) as ways (way)
     union all
     select
         ways.way,
@@ -124,7 +154,7 @@ expected_each_way as (
         expected_on_text.id_column,
         expected_on_text.row_count
     from expected_on_text
-    cross join (values ('mask on text'), ('distinct hashes on text')) as ways (way)
+    cross join (values ('mask on text'), ('distinct hashes on text'), ('ordinal mask on text')) as ways (way)
 ),
 
 differences as (
