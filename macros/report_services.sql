@@ -29,3 +29,13 @@
 {% macro contact_sources() -%}
     {{ return(['kuhr', 'npr_somatic', 'npr_mental_adult', 'npr_mental_child', 'hom']) }}
 {%- endmacro %}
+
+{#- The `<service_key>_count` column names of fct_person_months, in report_services() order (the order
+    their counts are packed in, macros/packed_counts.sql). -#}
+{% macro report_service_count_columns() -%}
+    {%- set columns = [] -%}
+    {%- for service_key in report_services() -%}
+        {%- do columns.append(service_key ~ '_count') -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{%- endmacro %}

@@ -4,10 +4,7 @@
     count columns of ~120 million rows cost more than all the table's other columns together;
     macros/packed_counts.sql). Unpacking is a shift and a mask per value, so reading the counts from here
     costs about what reading 18 stored columns would. -#}
-{%- set count_columns = [] -%}
-{%- for service_key in report_services() -%}
-    {%- do count_columns.append(service_key ~ '_count') -%}
-{%- endfor -%}
+{%- set count_columns = report_service_count_columns() -%}
 with
 
 person_months_packed as (

@@ -9,10 +9,7 @@
     out, and the per-month counts are aggregated per person-month before the one join at person-month
     level, packed four to a 64-bit word (macros/packed_counts.sql). Read it through the view
     fct_person_months, which unpacks the counts into one integer column per service. -#}
-{%- set count_columns = [] -%}
-{%- for service_key in report_services() -%}
-    {%- do count_columns.append(service_key ~ '_count') -%}
-{%- endfor -%}
+{%- set count_columns = report_service_count_columns() -%}
 {%- set group_keys = column_values(ref('dim_persons'), 'group_key') -%}
 {%- set sexes = column_values(ref('dim_persons'), 'sex') -%}
 {%- set age_groups = column_values(ref('dim_persons'), 'age_group', order_by='report_age') -%}
