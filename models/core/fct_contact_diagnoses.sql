@@ -18,7 +18,7 @@
 with
 
 bill_diagnoses as (
-    select * from {{ ref('int_bill_diagnoses_classified') }}
+    select * from {{ ref('stg_kpr__bill_diagnoses') }}
 ),
 
 diagnosis_codes_classified as (
@@ -40,9 +40,9 @@ icd10_first_letter_groups as (
     select * from {{ ref('icd10_first_letter_groups') }}
 ),
 
--- The bill codes take their categorical values from one row per code: converting ~70 million values to
--- this model's categories row by row cost more (8 s of CPU at scale 1) than a second equality join on
--- the small code table.
+-- The bill codes' chapters, from int_diagnosis_codes_classified (each code classified once), with the
+-- values of this model's categories: converting ~70 million values row by row cost 8 s of CPU at scale 1,
+-- once per code costs nothing. Unclassified codes are left out (their rows are counted there).
 bill_code_categories as (
     select
         code_system,
@@ -56,7 +56,6 @@ bill_code_categories as (
 
 bill_codes as (
     select
-        'kuhr' as contact_source,
         bill_diagnoses.bill_id as source_record_id,
         bill_code_categories.code_system_category as code_system,
         bill_code_categories.diagnosis_code_category as diagnosis_code,
@@ -67,7 +66,6 @@ bill_codes as (
         on
             bill_diagnoses.code_system = bill_code_categories.code_system
             and bill_diagnoses.diagnosis_code = bill_code_categories.diagnosis_code
-    where not bill_diagnoses.is_unclassified
 ),
 
 episode_codes as (

@@ -1,7 +1,7 @@
 {#- One row per distinct (code system, diagnosis code) among the staged bill diagnoses - a few thousand
     rows even nationally - with its chapter and how many staged rows carry it. The ICD-10 block lookup is a
     range join, far too slow over tens of millions of rows, so codes are classified here once and the rows
-    take their code's chapter by equality (int_bill_diagnoses_classified). -#}
+    take their code's chapter by equality (fct_contact_diagnoses). -#}
 with
 
 bill_diagnoses as (
