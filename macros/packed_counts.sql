@@ -5,12 +5,13 @@
     5 columns instead of 18. The view over the table (fct_person_months) unpacks them again, so readers see
     plain integer columns. Other engines keep one column per count (the default__ versions).
 
-    packed_count_words(counts): select-list lines `<word expression> as <prefix>_<n>` from a list of
-    (count expression, column name) pairs; a count above 65,535 fails the build with a message naming
-    the column and the row (`row_label`, a text expression), never wraps. packed_count_names(counts): the stored column names, to carry them through
-    later steps. unpacked_counts(relation_alias, names): lines `<expression> as <column name>` that read
-    the counts back as integers (the words are stored with zeros, not nulls: a null check per value
-    costs more when reading than storing zeros costs when writing). -#}
+    packed_count_words(counts, row_label): select-list lines `<word expression> as packed_counts_<n>` from
+    a list of (count expression, column name) pairs; a count above 65,535 fails the build with a message
+    naming the column and the row (`row_label`, a text expression), never wraps.
+    packed_count_names(column names): the stored column names, to carry them through later steps.
+    unpacked_counts(relation_alias, column names): lines `<expression> as <column name>` that read the
+    counts back as integers (the words are stored with zeros, not nulls: a null check per value costs
+    more when reading than storing zeros costs when writing). -#}
 
 {% macro packed_count_layout(column_names) -%}
     {%- set layout = [] -%}

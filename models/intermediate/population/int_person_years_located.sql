@@ -43,11 +43,10 @@ person_years as (
 -- (person_id, residence_year) is unique in stg_ssb__residences (tested), so each column holds one row's code.
 residence_years as (
     select
-        person_id,
         {% for year in range(first_year - 1, last_year + 2) -%}
             any_value(municipality_code) filter (where residence_year = {{ year }}) as municipality_{{ year }},
         {% endfor -%}
-        count(*) as residence_row_count
+        person_id
     from residences
     where residence_year between {{ first_year - 1 }} and {{ last_year + 1 }}
     group by person_id
