@@ -5,7 +5,8 @@
     bills' order: the extract's order (clustered by person in the synthetic extracts) makes every later
     per-person grouping of the contacts cheaper, and an aggregate's hash order cost the models and tests
     downstream ~20 s more at scale 1. service_key is categorical() (a DuckDB ENUM of the seed's service
-    keys): as text it cost 4 s of the ~12 s it takes to write this table. In the unit test the seed is a
+    keys, the same type as int_tariff_code_kinds.required_kind_service_key, so the coalesce below keeps
+    it): as text it cost 4 s of the ~12 s it takes to write this table. In the unit test the seed is a
     fixture, column_values() finds no values there, and the column stays text. -#}
 {%- set service_keys = column_values(ref('provider_service_keys'), 'service_key') -%}
 with
@@ -56,7 +57,7 @@ tariff_flags as (
 catch_all_keys as (
     select
         service_types.tjenestetype,
-        min(provider_service_keys.service_key) as service_key
+        {{ categorical('min(provider_service_keys.service_key)', service_keys) }} as service_key
     from provider_service_keys
     inner join service_types
         on provider_service_keys.provider_type = service_types.provider_type
@@ -70,9 +71,7 @@ final as (
         bills.person_id,
         bills.contact_date,
         bills.service_type_code,
-        {{ categorical(
-            'coalesce(tariff_flags.required_kind_service_key, catch_all_keys.service_key)', service_keys
-        ) }} as service_key,
+        coalesce(tariff_flags.required_kind_service_key, catch_all_keys.service_key) as service_key,
         coalesce((tariff_flags.flag_bits & 1) > 0, false) as is_consultation,
         coalesce((tariff_flags.flag_bits & 2) > 0, false) as has_time_supplement,
         coalesce((tariff_flags.flag_bits & 4) > 0, false) as has_interpreter,

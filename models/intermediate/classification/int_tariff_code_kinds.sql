@@ -2,7 +2,10 @@
     (service type, staged code) that a seed classifies for the service type's provider type - a few
     thousand rows even nationally. The tariff rows take their flags from here by one equality join on
     (service_type_code, tariff_code) in the view int_bill_tariffs_classified, which int_bills_classified
-    aggregates per bill. A pair with no row here is unclassified. -#}
+    aggregates per bill. A pair with no row here is unclassified. required_kind_service_key is categorical()
+    (a DuckDB ENUM of the seed's service keys, in sort order): int_bills_classified takes its minimum over
+    ~90 million tariff rows, 4-5 s faster at scale 1 than over text. -#}
+{%- set service_keys = column_values(ref('provider_service_keys'), 'service_key') -%}
 with
 
 service_types as (
@@ -94,7 +97,7 @@ final as (
         seed_kinds.is_consultation,
         seed_kinds.contact_kind = 'time_supplement' as is_time_supplement,
         seed_kinds.contact_kind = 'interpreter' as is_interpreter,
-        required_kind_service_keys.service_key as required_kind_service_key,
+        {{ categorical('required_kind_service_keys.service_key', service_keys) }} as required_kind_service_key,
         seed_kinds.classification_seed
     from seed_kinds
     inner join staged_tariff_codes
