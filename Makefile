@@ -54,7 +54,7 @@ warehouse: check-extracts
 
 # The door: the delivery in RAW_DIR against the contract (extract_contract/contract.yml), before any model.
 check-extracts: install ## check the extracts in RAW_DIR against the contract; nothing is built if it fails
-	$(PY) -m extract_contract --raw-dir $(RAW_DIR) $(if $(ALLOW_EMPTY),--allow-empty)
+	$(PY) -m extract_contract --raw-dir $(RAW_DIR) --warehouse $(WAREHOUSE) $(if $(ALLOW_EMPTY),--allow-empty)
 
 # The BI export from the built warehouse: marts only, checked, swapped in whole.
 publish: install ## publish the BI export (BI_DIR) from the built warehouse

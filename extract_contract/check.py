@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -99,10 +100,12 @@ def _examples(values: list[Any] | None) -> str:
 
 
 def check_delivery(raw_dir: Path, *, allow_empty: bool = False, person_id_type: str = "bigint",
-                   contract: dict[str, Any] | None = None) -> Report:
+                   contract: dict[str, Any] | None = None, warehouse: Path | None = None) -> Report:
     contract = contract or load_contract()
     files: dict[str, Any] = contract["files"]
     report = Report()
+    if warehouse is not None:
+        check_warehouse_free(warehouse, report)
     if not raw_dir.is_dir():
         report.error(str(raw_dir), None, "the extracts folder does not exist (RAW_DIR)")
         return report
@@ -254,6 +257,21 @@ def _check_municipality_codes(path: Path, label: str, column: str, actual: str, 
         report.warning(label, column, f"{sum(unknown.values()):,} rows with codes in neither the 357 municipalities "
                                       f"of 2024 nor their historic codes (e.g. {_examples(sorted(unknown))}): staging "
                                       "rejects them as 'unknown municipality code' (audited)")
+
+
+def check_warehouse_free(warehouse: Path, report: Report) -> None:
+    """A build needs the warehouse file to itself: a BI tool, a notebook or another build holding it (even
+    read-only) would make dbt fail deep inside the build with a DuckDB traceback."""
+    if not warehouse.exists():
+        return
+    try:
+        duckdb.connect(str(warehouse)).close()
+    except duckdb.IOException as error:
+        holder = re.search(r"Conflicting lock is held in (.+?) \(PID (\d+)\)", str(error))
+        who = f"process {holder.group(2)} ({holder.group(1)})" if holder else "another process"
+        report.error(str(warehouse), None, f"locked by {who}: close that session (a BI tool, a notebook or another "
+                                           "build; BI tools should open the BI export instead), or wait for it, "
+                                           "then run again")
 
 
 def _check_manifest(raw_dir: Path, report: Report) -> None:

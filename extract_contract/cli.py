@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--allow-empty", action="store_true", help="accept files with no rows (warn instead)")
     parser.add_argument("--person-id-type", default="bigint", choices=["bigint", "varchar"],
                         help="the dbt var person_id_type: varchar accepts text pseudonyms")
+    parser.add_argument("--warehouse", type=Path,
+                        help="the warehouse the build will write: refused when another process holds it")
     parser.add_argument("--write-docs", type=Path, metavar="MARKDOWN",
                         help="instead of checking, write the contract's table into this file (docs/extracts.md)")
     args = parser.parse_args(argv)
@@ -56,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--raw-dir is required (or --write-docs)")
     started = time.monotonic()
     print(f"extract_contract: checking the delivery in {args.raw_dir} against the contract ...", flush=True)
-    report = check_delivery(args.raw_dir, allow_empty=args.allow_empty, person_id_type=args.person_id_type)
+    report = check_delivery(args.raw_dir, allow_empty=args.allow_empty, person_id_type=args.person_id_type,
+                            warehouse=args.warehouse)
     for problem in report.problems:
         print(f"  {problem}", file=sys.stderr if problem.severity == "ERROR" else sys.stdout)
     seconds = time.monotonic() - started

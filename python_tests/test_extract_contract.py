@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -179,6 +181,23 @@ def test_every_problem_is_reported_at_once(delivery: Path, capsys: pytest.Captur
     assert "ERROR npr/phv.parquet: missing file" in err
     assert "ERROR ssb/residence.parquet, column komm_nr: missing column" in err
     assert "REFUSED, 2 error(s)" in err
+
+
+def test_a_warehouse_held_by_another_process_is_named(delivery: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); print('held', flush=True); "
+        "time.sleep(30)"), str(warehouse)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        errors, _ = _lines(delivery, warehouse=warehouse)
+        assert len(errors) == 1 and f"locked by process {holder.pid}" in errors[0]
+        assert "close that session" in errors[0]
+    finally:
+        holder.kill()
+        holder.wait()
+    assert _lines(delivery, warehouse=warehouse)[0] == []
 
 
 def test_docs_carry_the_contract_table() -> None:
