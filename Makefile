@@ -14,6 +14,8 @@ TEST_DIR ?= data/test
 TEST_THRESHOLD := $(shell python3 -c "print(max(1, int($(TEST_SCALE) * 200 + 0.5)))")
 
 VENV := .venv
+# The libraries the Data Docs load, pinned in package-lock.json, installed here (not committed).
+DOCS_ASSETS := python_checks/docs_assets
 PY := $(VENV)/bin/python
 DBT := $(VENV)/bin/dbt
 DBT_FLAGS := --profiles-dir . --project-dir .
@@ -21,14 +23,20 @@ export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install extracts warehouse build test lint clean
+.PHONY: install docs-assets extracts warehouse build test lint clean
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
 
-install: $(VENV)/.installed
+$(DOCS_ASSETS)/node_modules/.installed: $(DOCS_ASSETS)/package.json $(DOCS_ASSETS)/package-lock.json
+	cd $(DOCS_ASSETS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+docs-assets: $(DOCS_ASSETS)/node_modules/.installed
+
+install: $(VENV)/.installed docs-assets
 
 # Synthetic extracts only.
 extracts: install
@@ -58,7 +66,7 @@ test: install
 	RAW_DIR=$(abspath $(TEST_DIR)/raw) WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) \
 		$(DBT) docs generate $(DBT_FLAGS) --vars '{municipality_min_settled_ukrainian_refugees: $(TEST_THRESHOLD)}'
 	TEST_WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) TEST_RAW_DIR=$(abspath $(TEST_DIR)/raw) \
-		$(PY) -m pytest -q python_tests
+		TEST_GX_DOCS=$(abspath $(TEST_DIR)/gx_docs) $(PY) -m pytest -q python_tests
 	$(MAKE) lint
 
 clean:
