@@ -4,7 +4,9 @@ SCALE ?= 0.1
 SEED ?= 2025
 RAW_DIR ?= data/raw
 WAREHOUSE ?= data/warehouse.duckdb
-GX_DOCS ?= data/quality/gx_docs
+# GX Data Docs go beside the warehouse they checked (data/quality/gx_docs; /secure/quality/gx_docs for
+# WAREHOUSE=/secure/warehouse.duckdb), with every run's validation results kept in quality/gx_results.
+GX_DOCS ?= $(dir $(WAREHOUSE))quality/gx_docs
 # Tables V2/V3 list municipalities with at least 200 settled Ukrainian refugees; synthetic extracts at a
 # smaller scale carry proportionally fewer, so the threshold scales with them (200 at SCALE=1).
 MUNICIPALITY_THRESHOLD ?= $(shell python3 -c "print(max(1, int($(SCALE) * 200 + 0.5)))")

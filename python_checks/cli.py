@@ -30,8 +30,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="directory of the raw extracts (<register>/<file>.parquet, manifest.json if synthetic)")
     parser.add_argument("--reference-dir", type=Path, default=PROJECT_DIR / "seeds",
                         help="directory with the reference_*.csv published numbers (default: the project's seeds/)")
-    parser.add_argument("--docs-dir", type=Path, default=PROJECT_DIR / "data" / "quality" / "gx_docs",
-                        help="where GX Data Docs HTML is written (default: data/quality/gx_docs in the project)")
+    parser.add_argument("--docs-dir", type=Path, default=None,
+                        help="where GX Data Docs HTML is written (default: quality/gx_docs beside the warehouse "
+                             "file, e.g. /secure/quality/gx_docs for /secure/warehouse.duckdb)")
     parser.add_argument("--results-dir", type=Path, default=None,
                         help="GX's store of every run's validation results, the Data Docs' history (default: "
                              "gx_results beside the docs dir)")
@@ -43,6 +44,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--suite", action="append", choices=["published_totals", "conservation", "disclosure"],
                         help="run only these suites (repeatable; default: all)")
     args = parser.parse_args(argv)
+    if args.docs_dir is None:
+        args.docs_dir = args.warehouse.parent / "quality" / "gx_docs"
     if args.results_dir is None:
         args.results_dir = default_results_dir(args.docs_dir)
     return args

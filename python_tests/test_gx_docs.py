@@ -1,4 +1,4 @@
-"""GX Data Docs work offline and keep every run.
+"""GX Data Docs work offline, keep every run, and go beside the warehouse.
 
 `test_make_test_docs_load_nothing_from_the_network` reads the Data Docs `make test` wrote (TEST_GX_DOCS,
 default data/test/gx_docs); the others write their own into tmp_path. The page scanner here is independent
@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from python_checks import checks, docs_offline
-from python_checks.cli import main
+from python_checks.cli import main, parse_args
 from python_checks.fetch import MartView, WarehouseData
 from python_checks.gx_runner import run_suites
 
@@ -173,6 +173,16 @@ def test_pages_without_a_stored_result_are_set_aside_not_lost(tmp_path: Path,
     assert not old.exists()
     assert moved.read_text() == "<html><body>a run from before results were kept</body></html>"
     assert f"moved to {moved}" in capsys.readouterr().out
+
+
+def test_docs_default_beside_the_warehouse() -> None:
+    args = parse_args(["--warehouse", "/secure/warehouse.duckdb", "--raw-dir", "/secure/raw"])
+    assert args.docs_dir == Path("/secure/quality/gx_docs")
+    assert args.results_dir == Path("/secure/quality/gx_results")
+    args = parse_args(["--warehouse", "data/warehouse.duckdb", "--raw-dir", "data/raw"])
+    assert args.docs_dir == Path("data/quality/gx_docs")
+    args = parse_args(["--warehouse", "w.duckdb", "--raw-dir", "r", "--docs-dir", "/x/docs"])
+    assert args.docs_dir == Path("/x/docs") and args.results_dir == Path("/x/gx_results")
 
 
 def test_an_unknown_cdn_script_is_an_error_naming_it(tmp_path: Path) -> None:
