@@ -62,11 +62,13 @@ test: install
 	rm -rf $(TEST_DIR)
 	$(PY) -m synthetic_registers --scale $(TEST_SCALE) --seed $(SEED) --out $(TEST_DIR)/raw --quiet
 	RAW_DIR=$(abspath $(TEST_DIR)/raw) WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) \
-		$(DBT) build $(DBT_FLAGS) --vars '{municipality_min_settled_ukrainian_refugees: $(TEST_THRESHOLD)}'
+		$(DBT) build $(DBT_FLAGS) --target-path $(TEST_DIR)/target \
+		--vars '{municipality_min_settled_ukrainian_refugees: $(TEST_THRESHOLD)}'
 	$(PY) -m python_checks --warehouse $(TEST_DIR)/warehouse.duckdb --raw-dir $(TEST_DIR)/raw \
 		--docs-dir $(TEST_DIR)/gx_docs
 	RAW_DIR=$(abspath $(TEST_DIR)/raw) WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) \
-		$(DBT) docs generate $(DBT_FLAGS) --vars '{municipality_min_settled_ukrainian_refugees: $(TEST_THRESHOLD)}'
+		$(DBT) docs generate $(DBT_FLAGS) --target-path $(TEST_DIR)/target \
+		--vars '{municipality_min_settled_ukrainian_refugees: $(TEST_THRESHOLD)}'
 	TEST_WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) TEST_RAW_DIR=$(abspath $(TEST_DIR)/raw) \
 		TEST_GX_DOCS=$(abspath $(TEST_DIR)/gx_docs) $(PY) -m pytest -q python_tests
 	$(MAKE) lint

@@ -1,4 +1,5 @@
-"""GX Data Docs work offline, keep every run, and go beside the warehouse.
+"""GX Data Docs work offline, keep every run, and go beside the warehouse; the test build keeps its own
+dbt target path.
 
 `test_make_test_docs_load_nothing_from_the_network` reads the Data Docs `make test` wrote (TEST_GX_DOCS,
 default data/test/gx_docs); the others write their own into tmp_path. The page scanner here is independent
@@ -217,3 +218,12 @@ def test_missing_assets_stop_the_checks_with_the_make_target(tmp_path: Path,
     assert "Data Docs assets not installed" in out and "make docs-assets" in out
     assert not (tmp_path / "quality").exists()
 
+
+def test_the_test_build_keeps_its_own_dbt_target() -> None:
+    """`make test` runs dbt with --target-path data/test/target, so `make build`'s target/ docs stay."""
+    warehouse = Path(os.environ.get("TEST_WAREHOUSE", REPO / "data" / "test" / "warehouse.duckdb"))
+    target = warehouse.parent / "target"
+    for artifact in ("manifest.json", "catalog.json", "run_results.json", "index.html"):
+        assert (target / artifact).is_file(), f"{target / artifact} missing: run `make test`"
+    catalog = json.loads((target / "catalog.json").read_text())
+    assert catalog["nodes"], "the test build's catalog lists no models"
