@@ -4,7 +4,9 @@ SCALE ?= 0.1
 SEED ?= 2025
 RAW_DIR ?= data/raw
 WAREHOUSE ?= data/warehouse.duckdb
-GX_DOCS ?= data/quality/gx_docs
+## where the quality checks write their Great Expectations Data Docs: beside the warehouse they checked
+## (data/quality/gx_docs; /secure/quality/gx_docs for WAREHOUSE=/secure/warehouse.duckdb), every run kept
+GX_DOCS ?= $(dir $(WAREHOUSE))quality/gx_docs
 ## where the BI export is published: marts.duckdb and parquet/ (the marts only)
 BI_DIR ?= data/bi
 ## where the report is rendered (a static HTML site, from the BI export alone)
@@ -23,6 +25,8 @@ DBT_VARS := {municipality_min_settled_ukrainian_refugees: $(MUNICIPALITY_THRESHO
 TEST_DBT_VARS := {municipality_min_settled_ukrainian_refugees: $(TEST_THRESHOLD)}
 
 VENV := .venv
+# The libraries the Data Docs load, pinned in package-lock.json, installed here (not committed).
+DOCS_ASSETS := python_checks/docs_assets
 PY := $(VENV)/bin/python
 DBT := $(VENV)/bin/dbt
 DBT_FLAGS := --profiles-dir . --project-dir .
@@ -30,14 +34,20 @@ export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install extracts check-extracts warehouse publish report build test lint clean
+.PHONY: install docs-assets extracts check-extracts warehouse publish report build test lint clean
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
 
-install: $(VENV)/.installed
+$(DOCS_ASSETS)/node_modules/.installed: $(DOCS_ASSETS)/package.json $(DOCS_ASSETS)/package-lock.json
+	cd $(DOCS_ASSETS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+docs-assets: $(DOCS_ASSETS)/node_modules/.installed
+
+install: $(VENV)/.installed docs-assets
 
 # Synthetic extracts only.
 extracts: install
@@ -83,16 +93,16 @@ test: install
 	$(PY) -m synthetic_registers --scale $(TEST_SCALE) --seed $(SEED) --out $(TEST_DIR)/raw --quiet
 	$(PY) -m extract_contract --raw-dir $(TEST_DIR)/raw
 	RAW_DIR=$(abspath $(TEST_DIR)/raw) WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) \
-		$(DBT) build $(DBT_FLAGS) --vars '$(TEST_DBT_VARS)'
-	$(PY) -m bi_export --warehouse $(TEST_DIR)/warehouse.duckdb --manifest target/manifest.json \
+		$(DBT) build $(DBT_FLAGS) --target-path $(TEST_DIR)/target --vars '$(TEST_DBT_VARS)'
+	$(PY) -m bi_export --warehouse $(TEST_DIR)/warehouse.duckdb --manifest $(TEST_DIR)/target/manifest.json \
 		--raw-dir $(TEST_DIR)/raw --out-dir $(TEST_DIR)/bi --vars '$(TEST_DBT_VARS)'
 	$(PY) -m python_checks --warehouse $(TEST_DIR)/warehouse.duckdb --raw-dir $(TEST_DIR)/raw \
 		--docs-dir $(TEST_DIR)/gx_docs
 	RAW_DIR=$(abspath $(TEST_DIR)/raw) WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) \
-		$(DBT) docs generate $(DBT_FLAGS) --vars '$(TEST_DBT_VARS)'
+		$(DBT) docs generate $(DBT_FLAGS) --target-path $(TEST_DIR)/target --vars '$(TEST_DBT_VARS)'
 	TEST_WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) TEST_RAW_DIR=$(abspath $(TEST_DIR)/raw) \
-		TEST_BI_DIR=$(abspath $(TEST_DIR)/bi) TEST_MANIFEST=$(abspath target/manifest.json) \
-		$(PY) -m pytest -q python_tests
+		TEST_BI_DIR=$(abspath $(TEST_DIR)/bi) TEST_MANIFEST=$(abspath $(TEST_DIR)/target/manifest.json) \
+		TEST_GX_DOCS=$(abspath $(TEST_DIR)/gx_docs) $(PY) -m pytest -q python_tests
 	$(MAKE) lint
 
 clean:

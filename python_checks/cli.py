@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 
 from python_checks import checks
+from python_checks.docs_offline import ASSETS_DIR, OfflineDocsError, vendor_files
 from python_checks.fetch import fetch
-from python_checks.gx_runner import run_suites
+from python_checks.gx_runner import DocsNotOfflineError, default_results_dir, run_suites
 from python_checks.reference import (
     PROJECT_DIR,
     read_manifest,
@@ -29,13 +30,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="directory of the raw extracts (<register>/<file>.parquet, manifest.json if synthetic)")
     parser.add_argument("--reference-dir", type=Path, default=PROJECT_DIR / "seeds",
                         help="directory with the reference_*.csv published numbers (default: the project's seeds/)")
-    parser.add_argument("--docs-dir", type=Path, default=PROJECT_DIR / "data" / "quality" / "gx_docs",
-                        help="where GX Data Docs HTML is written (default: data/quality/gx_docs in the project)")
+    parser.add_argument("--docs-dir", type=Path, default=None,
+                        help="where GX Data Docs HTML is written (default: quality/gx_docs beside the warehouse "
+                             "file, e.g. /secure/quality/gx_docs for /secure/warehouse.duckdb)")
+    parser.add_argument("--results-dir", type=Path, default=None,
+                        help="GX's store of every run's validation results, the Data Docs' history (default: "
+                             "gx_results beside the docs dir)")
+    parser.add_argument("--assets-dir", type=Path, default=ASSETS_DIR,
+                        help="the npm-installed libraries the Data Docs load (default: "
+                             "python_checks/docs_assets/node_modules, installed by `make docs-assets`)")
     parser.add_argument("--relative-tolerance", type=float, default=0.0,
                         help="relative tolerance of published counts, for real extracts (default 0: exact)")
     parser.add_argument("--suite", action="append", choices=["published_totals", "conservation", "disclosure"],
                         help="run only these suites (repeatable; default: all)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.docs_dir is None:
+        args.docs_dir = args.warehouse.parent / "quality" / "gx_docs"
+    if args.results_dir is None:
+        args.results_dir = default_results_dir(args.docs_dir)
+    return args
 
 
 def _format(value: object) -> str:
@@ -57,11 +70,17 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as error:
         print(f"python_checks: ERROR: {error}")
         return 2
+    try:
+        vendor_files(args.assets_dir)  # before the fetch (a minute at scale 1), not after
+    except OfflineDocsError as error:
+        print(f"python_checks: ERROR: {error}")
+        return 2
     project_vars = read_project_vars()
     wanted = set(args.suite or ["published_totals", "conservation", "disclosure"])
     source = f"manifest scale {manifest.scale:g}" if manifest.present else "no manifest: real extracts, scale 1"
     print(f"python_checks: warehouse {args.warehouse}, raw {args.raw_dir} ({source}), "
           f"reference {args.reference_dir}, relative tolerance {args.relative_tolerance:g}")
+    print(f"python_checks: Data Docs {args.docs_dir}, validation results kept in {args.results_dir}")
 
     try:
         data = fetch(args.warehouse, args.raw_dir, project_vars,
@@ -80,7 +99,12 @@ def main(argv: list[str] | None = None) -> int:
                                         bool(project_vars.get("suppress_zero", True))))
     fetched = time.monotonic()
 
-    results, index = run_suites(suites, args.docs_dir)
+    run_name = f"{args.warehouse.name}-" + (f"scale_{manifest.scale:g}" if manifest.present else "real_extracts")
+    docs_error: DocsNotOfflineError | None = None
+    try:
+        results, index = run_suites(suites, args.docs_dir, args.results_dir, run_name, args.assets_dir)
+    except DocsNotOfflineError as error:  # validated, but a page would need the network: report both
+        docs_error, results, index = error, error.results, error.index
     failed = 0
     for suite, result in zip(suites, results, strict=True):
         status = "PASS" if result.success else "FAIL"
@@ -99,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  FAILED {failure.family}: {failure.cell}: expected {failure.expected}, "
                   f"observed {_format(failure.observed)}")
         failed += 0 if result.success else 1
-    print(f"\nGX Data Docs: {index}")
+    print(f"\nGX Data Docs: {index} (every run kept, newest first; results in {args.results_dir})")
     print(f"python_checks: {len(results) - failed}/{len(results)} suites passed "
           f"(fetch {fetched - started:.1f}s, total {time.monotonic() - started:.1f}s)")
+    if docs_error is not None:
+        print(f"python_checks: ERROR: {docs_error}")
+        return 2
     return 1 if failed else 0

@@ -5,13 +5,22 @@ expectations on that frame, restricted to the family's rows with a row condition
 `observed >= lower` and `upper >= observed` (ExpectColumnPairValuesAToBeGreaterThanB, rows with a missing
 value count as failures). The failed rows, identified by their `cell`, are read back from GX's result
 (unexpected_index_list) and printed.
+
+History: every run's validation results are kept as JSON in GX's own validation results store, a
+filesystem store beside the docs (`results_dir`, default `<docs_dir>/../gx_results`,
+`<suite>/<run name>/<run time>/<batch>.json`). GX's Data Docs index lists every result in that store, newest
+first, and keeps the page of each; all suites of one run share one run name and run time. The pages are then
+made to work offline (python_checks/docs_offline.py).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +28,15 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 import great_expectations as gx
 from great_expectations.checkpoint import UpdateDataDocsAction
+from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.expectations.row_conditions import Column
 
+from python_checks import docs_offline
 from python_checks.checks import SuiteChecks
 
 SITE_NAME = "python_checks"
+RESULTS_STORE = "validation_results_history"
 RESULT_FORMAT: dict[str, Any] = {
     "result_format": "COMPLETE",
     "unexpected_index_column_names": ["cell", "expected", "observed"],
@@ -65,15 +77,66 @@ def _expectations(suite: SuiteChecks) -> list[Any]:
     return expectations
 
 
-def run_suites(suites: list[SuiteChecks], docs_dir: Path) -> tuple[list[SuiteResult], Path]:
+class DocsNotOfflineError(docs_offline.OfflineDocsError):
+    """The suites were validated (`results`, kept in the store), but the Data Docs would need the network."""
+
+    def __init__(self, message: str, results: list[SuiteResult], index: Path) -> None:
+        super().__init__(message)
+        self.results = results
+        self.index = index
+
+
+def default_results_dir(docs_dir: Path) -> Path:
+    """Where a docs site's validation results are kept: `gx_results` beside it."""
+    return docs_dir.resolve().parent / "gx_results"
+
+
+def _run_name(name: str) -> str:
+    """A run name GX can use as one folder name."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "run"
+
+
+def _set_aside_pages_without_results(docs_dir: Path, results_dir: Path) -> list[Path]:
+    """GX deletes a validation page whose result is not in the store (pages written before results were
+    kept); move them to `<docs_dir>_without_results/` instead and say so."""
+    pages_root = docs_dir / "validations"
+    if not pages_root.is_dir():
+        return []
+    moved: list[Path] = []
+    for page in sorted(pages_root.rglob("*.html")):
+        relative = page.relative_to(pages_root)
+        if (results_dir / relative.with_suffix(".json")).is_file():
+            continue
+        target = docs_dir.with_name(docs_dir.name + "_without_results") / "validations" / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(page, target)
+        moved.append(target)
+    return moved
+
+
+def run_suites(suites: list[SuiteChecks], docs_dir: Path, results_dir: Path | None = None,
+               run_name: str = "python_checks",
+               assets_dir: Path = docs_offline.ASSETS_DIR) -> tuple[list[SuiteResult], Path]:
+    """Validate the suites, keep their results in `results_dir` and rebuild the Data Docs in `docs_dir`
+    (every kept run, newest first, working offline). Raises docs_offline.OfflineDocsError before validating
+    if the offline assets are not installed, and after it if a page would still need the network."""
+    docs_offline.vendor_files(assets_dir)  # fail before validating, not after, if the assets are missing
+    started = time.time()
     docs_dir = docs_dir.resolve()
     docs_dir.mkdir(parents=True, exist_ok=True)
-    # The site lists only this run's results; drop the pages of earlier runs (GX's own layout only).
-    for stale in ("validations", "expectations"):
-        if (docs_dir / stale).is_dir():
-            shutil.rmtree(docs_dir / stale)
+    results_dir = (results_dir or default_results_dir(docs_dir)).resolve()
+    results_dir.mkdir(parents=True, exist_ok=True)
+    for page in _set_aside_pages_without_results(docs_dir, results_dir):
+        print(f"python_checks: note: {page.name} had no stored validation result (written before results "
+              f"were kept); moved to {page}")
+    run_id = RunIdentifier(run_name=_run_name(run_name), run_time=datetime.now(UTC))
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.add_store(RESULTS_STORE, {
+        "class_name": "ValidationResultsStore",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(results_dir)},
+    })
+    context.validation_results_store_name = RESULTS_STORE
     context.add_data_docs_site(site_name=SITE_NAME, site_config={
         "class_name": "SiteBuilder",
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
@@ -94,7 +157,7 @@ def run_suites(suites: list[SuiteChecks], docs_dir: Path) -> tuple[list[SuiteRes
             name=f"{suite.name}_checkpoint", validation_definitions=[validation],
             actions=[UpdateDataDocsAction(name="update_data_docs", site_names=[SITE_NAME])],
             result_format=RESULT_FORMAT))
-        run = checkpoint.run(batch_parameters={"dataframe": frame})
+        run = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)
         failures: list[Failure] = []
         seen: set[str] = set()
         for validation_result in run.run_results.values():
@@ -113,4 +176,8 @@ def run_suites(suites: list[SuiteChecks], docs_dir: Path) -> tuple[list[SuiteRes
                     failures.append(Failure(suite.name, family, cell, str(row.get("expected")), row.get("observed")))
         results.append(SuiteResult(suite.name, run.success and not failures, len(frame), failures))
     index = docs_dir / "index.html"
+    try:
+        docs_offline.make_offline(docs_dir, assets_dir, since=started)
+    except docs_offline.OfflineDocsError as error:
+        raise DocsNotOfflineError(str(error), results, index) from error
     return results, index
