@@ -160,6 +160,7 @@ def time_to_first_contact_figure(export: Export) -> Figure:
     frame = frame[~frame["is_group_total"]].sort_values(["sex", "age_group_sort_order", "group_sort_order"])
     ages = frame.sort_values("age_group_sort_order")["age_group"].drop_duplicates().tolist()
     group_order = frame.sort_values("group_sort_order")["group"].drop_duplicates().tolist()
+    sexes = frame["sex_label"].drop_duplicates().tolist()  # women first, as in the table
     data = frame[["group", "sex_label", "age_group", "persons_with_contact", "mean_months_to_first_contact", "is_suppressed"]]
     chart = (
         alt.Chart(data)
@@ -169,7 +170,7 @@ def time_to_first_contact_figure(export: Export) -> Figure:
             xOffset=alt.XOffset("group:N", sort=group_order),
             y=alt.Y("mean_months_to_first_contact:Q", title="Mean months to first contact"),
             color=_group_colour(frame),
-            column=alt.Column("sex_label:N", title=None),
+            column=alt.Column("sex_label:N", title=None, sort=sexes),
         )
         .properties(width=WIDTH // 2 - 20, height=220)
     )
