@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +39,15 @@ class Export:
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
 
-    def var(self, name: str, default: str | None = None) -> str | None:
-        """A study var as the build used it (`about` key var.<name>)."""
-        return self.about.get(f"var.{name}", default)
+    def var(self, name: str, default: object = None) -> object:
+        """A study var as the build used it: `about` key var.<name>, whose value is JSON ("5", "\"2022-04-01\"")."""
+        text = self.about.get(f"var.{name}")
+        if text is None:
+            return default
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
 
 
 def export_path(bi_dir: Path) -> Path:

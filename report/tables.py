@@ -76,7 +76,7 @@ class Table:
 
 
 def suppression_note(export: Export) -> str:
-    threshold = export.var("suppression_threshold", "5")
+    threshold = export.var("suppression_threshold", 5)
     return (
         f"- : {threshold} or fewer persons or contacts (suppressed), or suppressed so that such a cell cannot be "
         f"derived from the published totals (complementary suppression). "
@@ -85,8 +85,8 @@ def suppression_note(export: Export) -> str:
 
 
 def inclusion_note(export: Export) -> str:
-    start = export.var("inclusion_start", "2022-04-01")
-    end = export.var("inclusion_end", "2023-12-31")
+    start = export.var("inclusion_start_date", "2022-04-01")
+    end = export.var("inclusion_end_date", "2023-12-31")
     return (
         f"Contacts during each person's follow-up within the inclusion period {start} to {end} (21 months): "
         "from the later of the period start, settlement and birth to the earliest of the period end, death "
@@ -188,7 +188,7 @@ def table1(export: Export) -> Table:
     rows = []
     for column, label, _ in TABLE1_ROWS:
         rows.append({STUB: label, **{key: table1_cell(by_key[key], column) for key, _ in groups}})
-    reference_year = export.var("years_since_settlement_reference_year", "2024")
+    reference_year = export.var("years_since_settlement_reference_year", 2024)
     notes = [
         ("Study population: everyone resident in Norway at some time in 2022-2023. Refugees: immigration reason "
         "(Igrus2) 71 (refugee) or 74 (family reunified with a refugee); country = country of birth."),
@@ -395,7 +395,7 @@ def municipality_table(export: Export, table_id: str) -> Table:
         rows.append(row)
     service = service_label(frame.iloc[0])
     number = "V2" if table_id == "table_v2" else "V3"
-    threshold = export.var("municipality_min_settled_ukrainian_refugees", "200")
+    threshold = export.var("municipality_min_settled_ukrainian_refugees", 200)
     notes = [
         (f"Municipalities (2024 codes) where at least {threshold} Ukrainian refugees were settled in the period; "
         "persons of each recent group settled there, including those without follow-up."),
