@@ -12,7 +12,7 @@ import pandas as pd
 import vl_convert as vlc
 
 from .data import Export
-from .formatting import bilingual
+from .formatting import bilingual, fmt_count, fmt_decimal, plain_number
 from .tables import refugee_health_service_label
 
 FIGURE3_SERVICES = ("gp_contact", "out_of_hours_contact", "somatic_any", "mental_any")
@@ -32,11 +32,23 @@ class Figure:
     caption: str
     chart: alt.TopLevelMixin
     data: pd.DataFrame
+    # columns the chart needs but a reader does not (e.g. two-line facet labels)
+    internal_columns: tuple[str, ...] = ()
 
     def render(self) -> tuple[str, bytes]:
         """The figure as SVG text and as PNG (twice the SVG's size): Vega runs once, resvg rasterises the SVG."""
         svg = vlc.vegalite_to_svg(self.chart.to_dict(), vl_version=VEGA_LITE_VERSION)
         return svg, vlc.svg_to_png(svg, scale=2)
+
+    def csv_frame(self) -> pd.DataFrame:
+        """The plotted rows for download, rounded as the report prints numbers ('-' = suppressed)."""
+        frame = self.data.drop(columns=list(self.internal_columns))
+        for name, column in frame.items():
+            if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
+                continue
+            formatter = fmt_count if pd.api.types.is_integer_dtype(column) else fmt_decimal
+            frame[name] = [plain_number(formatter(value)) for value in column]
+        return frame
 
 
 def _labels(frame: pd.DataFrame) -> pd.DataFrame:
@@ -114,7 +126,7 @@ def figure3(export: Export) -> Figure:
         "% with a contact in a calendar month, averaged over the 21 months of the inclusion period. "
         "A gap in a line is a suppressed month (5 or fewer persons with or without a contact)."
     )
-    return Figure("figure3", title, caption, _configure(chart, title, subtitle), data)
+    return Figure("figure3", title, caption, _configure(chart, title, subtitle), data, ("service_lines",))
 
 
 # ------------------------------------------------------------------------------------------- Figures 4-6

@@ -74,6 +74,11 @@ def fmt_ci(lower: object, upper: object, decimals: int = 1, missing: str = SUPPR
     return f"{fmt_decimal(lower, decimals)}{CI_DASH}{fmt_decimal(upper, decimals)}"
 
 
+def plain_number(text: object) -> object:
+    """A printed cell for a CSV: the thousands separator dropped, so that a spreadsheet reads the number."""
+    return text.replace(THOUSANDS_SEPARATOR, "") if isinstance(text, str) else text
+
+
 def bilingual(english: object, norwegian: object) -> str:
     """A display label, English with the Norwegian in parentheses (English alone when there is none)."""
     en = "" if is_missing(english) else str(english)

@@ -137,7 +137,7 @@ def render_site(bi_dir: Path, out: Path) -> list[Page]:
                 svg, png = figure.render()
                 (staging / f"{figure.id}.svg").write_text(svg, encoding="utf-8")
                 (staging / f"{figure.id}.png").write_bytes(png)
-                figure.data.to_csv(staging / f"{figure.id}.csv", index=False)
+                figure.csv_frame().to_csv(staging / f"{figure.id}.csv", index=False)
             (staging / page.file).write_text(
                 page_template.render(page=page, pages=pages, stylesheet=STYLESHEET, **context), encoding="utf-8"
             )

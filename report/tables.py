@@ -17,12 +17,12 @@ from .data import Export
 from .formatting import (
     NOT_APPLICABLE,
     SUPPRESSED,
-    THOUSANDS_SEPARATOR,
     bilingual,
     fmt_ci,
     fmt_count,
     fmt_decimal,
     is_missing,
+    plain_number,
 )
 
 STUB = "row_label"
@@ -60,6 +60,8 @@ class Table:
     cells: pd.DataFrame
     columns: list[Column]
     notes: list[str] = field(default_factory=list)
+    row_group_title: str = ""
+    stub_title: str = ""
 
     def html(self) -> str:
         return self.gt.as_raw_html(inline_css=False)
@@ -67,12 +69,12 @@ class Table:
     def csv_frame(self) -> pd.DataFrame:
         """The table as printed, one CSV column per column (its spanner and label), without the thousands
         separator so that a spreadsheet reads the numbers; '-' is a suppressed cell, as on the page."""
-        frame = self.cells.copy()
-        headers = {ROW_GROUP: "Group", STUB: ""}
+        order = [*([ROW_GROUP] if ROW_GROUP in self.cells else []), STUB, *(c.id for c in self.columns)]
+        headers = {ROW_GROUP: self.row_group_title, STUB: self.stub_title}
         for column in self.columns:
             headers[column.id] = f"{column.spanner}: {column.label}" if column.spanner else column.label
-        frame = frame.rename(columns=headers)
-        return frame.map(lambda text: text.replace(THOUSANDS_SEPARATOR, "") if isinstance(text, str) else text)
+        frame = self.cells[order].rename(columns=headers)
+        return frame.map(plain_number)
 
 
 def suppression_note(export: Export) -> str:
@@ -128,11 +130,15 @@ def make_table(
     rows: list[dict[str, str]],
     columns: list[Column],
     notes: list[str],
+    row_group_title: str = "",
+    stub_title: str = "",
 ) -> Table:
+    """A table from its rows of printed cells; the titles name the row group and stub columns in the CSV."""
     cells = pd.DataFrame(rows)
     has_row_groups = ROW_GROUP in cells.columns
     gt = build_gt(table_id, title, subtitle, cells, columns, notes, has_row_groups)
-    return Table(id=table_id, title=title, gt=gt, cells=cells, columns=columns, notes=notes)
+    return Table(id=table_id, title=title, gt=gt, cells=cells, columns=columns, notes=notes,
+                 row_group_title=row_group_title, stub_title=stub_title)
 
 
 def ordered_groups(frame: pd.DataFrame, keys: Sequence[str] | None = None) -> list[tuple[str, str]]:
@@ -204,6 +210,8 @@ def table1(export: Export) -> Table:
         rows,
         columns,
         notes,
+        row_group_title="",
+        stub_title="Measure",
     )
 
 
@@ -283,6 +291,8 @@ def table2(export: Export) -> Table:
         rows,
         columns,
         notes,
+        row_group_title="Section",
+        stub_title="Row",
     )
 
 
@@ -338,6 +348,8 @@ def table3(export: Export) -> Table:
         rows,
         columns,
         notes,
+        row_group_title="Service",
+        stub_title="Group",
     )
     if partly_standardised:
         table.gt = table.gt.tab_style(
@@ -412,6 +424,8 @@ def municipality_table(export: Export, table_id: str) -> Table:
         rows,
         columns,
         notes,
+        row_group_title="County",
+        stub_title="Municipality",
     )
 
 
@@ -443,6 +457,8 @@ def time_to_first_contact_table(export: Export) -> Table:
         rows,
         columns,
         notes,
+        row_group_title="Group",
+        stub_title="Sex and age group",
     )
 
 
@@ -489,4 +505,6 @@ def figure_v1_table(export: Export) -> Table:
         rows,
         columns,
         notes,
+        row_group_title="Service and group",
+        stub_title="Municipalities",
     )
