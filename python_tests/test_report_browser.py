@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import threading
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ PAGES = {
     "table_v3": 0,
     "figure_v1": 1,
 }
+# Table 3's services when the export's about table has no var.table3_services.
 TABLE3_SERVICES = [
     "gp_contact",
     "gp_consultation",
@@ -141,7 +143,7 @@ def export() -> dict[str, pd.DataFrame]:
     if not path.is_file():
         pytest.fail(f"BI_DIR={BI_DIR} holds no BI export (marts.duckdb)")
     names = ["about", "population_by_group", "contacts_by_group", "consultation_time_interpreter_share",
-             "annual_rates", "municipality_rates"]
+             "annual_rates", "municipality_rates", "time_to_first_contact", "refugee_health_service_comparison"]
     with duckdb.connect(str(path), read_only=True) as con:
         return {name: con.execute(f'select * from main."{name}"').df() for name in names}
 
@@ -350,9 +352,11 @@ def test_table2_matches_export(visits, export):
 
 
 def test_table3_matches_export(visits, export):
+    about = dict(zip(export["about"]["key"], export["about"]["value"]))
+    services = json.loads(about["var.table3_services"]) if "var.table3_services" in about else TABLE3_SERVICES
     frame = export["annual_rates"]
-    frame = frame[frame["service_key"].isin(TABLE3_SERVICES)]
-    assert len(frame) == len(TABLE3_SERVICES) * 4
+    frame = frame[frame["service_key"].isin(services)]
+    assert len(frame) == len(services) * 4
     expected = {}
     for row in frame.itertuples():
         key = (bilingual(row.service_label_en, row.service_label_no), group_label(row))
@@ -392,3 +396,33 @@ def test_municipality_tables_match_export(visits, export, name, service_key):
     suppressed = frame["is_suppressed"].sum()
     shown = sum(text == SUPPRESSED for text in visits[name].tables[name].values())
     assert shown >= suppressed, f"{name}: {suppressed} suppressed rows in the export, only {shown} '-' cells"
+
+
+def test_time_to_first_contact_table_matches_export(visits, export):
+    expected = {}
+    for row in export["time_to_first_contact"].itertuples():
+        stub = bilingual("All", "Alle") if row.is_group_total else (
+            f"{bilingual(row.sex_label_en, row.sex_label_no)} {row.age_group}")
+        key = (group_label(row), stub)
+        expected[(*key, "persons_with_contact")] = fmt_count(row.persons_with_contact)
+        expected[(*key, "mean_months")] = fmt_decimal(row.mean_months_to_first_contact)
+    name = "time_to_first_contact"
+    assert_cells(visits[name].tables[name], expected, "time to first contact")
+
+
+def test_figure_v1_table_matches_export(visits, export):
+    expected = {}
+    for row in export["refugee_health_service_comparison"].itertuples():
+        service = bilingual(row.service_label_en, row.service_label_no)
+        kind = (bilingual("With a refugee health service", "med flyktninghelsetjeneste")
+                if row.has_refugee_health_service
+                else bilingual("Without a refugee health service", "uten flyktninghelsetjeneste"))
+        key = (f"{service}: {group_label(row)}", kind)
+        expected |= {
+            (*key, "municipalities"): fmt_count(row.municipalities),
+            (*key, "persons"): fmt_count(row.persons),
+            (*key, "contacts"): fmt_count(row.contacts),
+            (*key, "rate"): fmt_decimal(row.rate_annual),
+            (*key, "rate_ci"): fmt_ci(row.rate_ci_lower_annual, row.rate_ci_upper_annual),
+        }
+    assert_cells(visits["figure_v1"].tables["figure_v1_table"], expected, "Figure V1 table")

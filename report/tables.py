@@ -28,7 +28,7 @@ from .formatting import (
 STUB = "row_label"
 ROW_GROUP = "row_group"
 
-# The services of Table 3 (SPEC.md): GP and out-of-hours contacts and consultations, somatic specialist care
+# The services of Table 3 when the export does not name them (var table3_services; docs/study.md): GP and out-of-hours contacts and consultations, somatic specialist care
 # (day + inpatient + outpatient) and mental health care (adults and children, all levels).
 TABLE3_SERVICES = (
     "gp_contact",
@@ -311,7 +311,8 @@ def table3_cells(row: object) -> dict[str, str]:
 
 def table3(export: Export) -> Table:
     rates = export["annual_rates"]
-    rates = rates[rates["service_key"].isin(TABLE3_SERVICES)].sort_values(["sort_order", "group_sort_order"])
+    services = export.var("table3_services", TABLE3_SERVICES)
+    rates = rates[rates["service_key"].isin(services)].sort_values(["sort_order", "group_sort_order"])
     adjusted, standardised = "Follow-up-adjusted", "Age-sex standardised"
     columns = [
         Column("persons_followed", "Persons followed"),
