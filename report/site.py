@@ -89,6 +89,7 @@ def build_context(export: Export) -> dict[str, str]:
         "dbt_version": about.get("dbt_version", "?"),
         "duckdb_version": about.get("duckdb_version", "?"),
         "rendered_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "suppression_threshold": str(export.var("suppression_threshold", 5)),
     }
 
 
