@@ -5,9 +5,12 @@ SEED ?= 2025
 RAW_DIR ?= data/raw
 WAREHOUSE ?= data/warehouse.duckdb
 GX_DOCS ?= data/quality/gx_docs
-# What BI tools and the report read: the marts only (bi_export/), and the report rendered from them.
+## where the BI export is published: marts.duckdb and parquet/ (the marts only)
 BI_DIR ?= data/bi
+## where the report is rendered (a static HTML site, from the BI export alone)
 REPORT_DIR ?= data/report
+## set to 1 to let the door accept extract files with no rows
+ALLOW_EMPTY ?=
 # Tables V2/V3 list municipalities with at least 200 settled Ukrainian refugees; synthetic extracts at a
 # smaller scale carry proportionally fewer, so the threshold scales with them (200 at SCALE=1).
 MUNICIPALITY_THRESHOLD ?= $(shell python3 -c "print(max(1, int($(SCALE) * 200 + 0.5)))")
@@ -27,7 +30,7 @@ export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install extracts warehouse publish report build test lint clean
+.PHONY: install extracts check-extracts warehouse publish report build test lint clean
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	python3 -m venv $(VENV)
@@ -41,7 +44,7 @@ extracts: install
 	$(PY) -m synthetic_registers --scale $(SCALE) --seed $(SEED) --out $(RAW_DIR)
 
 # The warehouse from the extracts already in RAW_DIR (synthetic or real), its quality checks and docs.
-warehouse: install
+warehouse: check-extracts
 	RAW_DIR=$(abspath $(RAW_DIR)) WAREHOUSE=$(abspath $(WAREHOUSE)) \
 		$(DBT) build $(DBT_FLAGS) --vars '$(DBT_VARS)'
 	$(MAKE) --no-print-directory publish
@@ -49,13 +52,17 @@ warehouse: install
 	RAW_DIR=$(abspath $(RAW_DIR)) WAREHOUSE=$(abspath $(WAREHOUSE)) \
 		$(DBT) docs generate $(DBT_FLAGS) --vars '$(DBT_VARS)'
 
+# The door: the delivery in RAW_DIR against the contract (extract_contract/contract.yml), before any model.
+check-extracts: install ## check the extracts in RAW_DIR against the contract; nothing is built if it fails
+	$(PY) -m extract_contract --raw-dir $(RAW_DIR) --warehouse $(WAREHOUSE) $(if $(ALLOW_EMPTY),--allow-empty)
+
 # The BI export from the built warehouse: marts only, checked, swapped in whole.
-publish: install
+publish: install ## publish the BI export (BI_DIR) from the built warehouse
 	$(PY) -m bi_export --warehouse $(WAREHOUSE) --manifest target/manifest.json --raw-dir $(RAW_DIR) \
 		--out-dir $(BI_DIR) --vars '$(DBT_VARS)'
 
 # The report as a static site, from the BI export alone.
-report: install
+report: install ## render the report (REPORT_DIR) from the BI export
 	$(PY) -m report --bi-dir $(BI_DIR) --out $(REPORT_DIR)
 
 build: extracts warehouse
@@ -68,12 +75,13 @@ build: extracts warehouse
 	@echo "  dbt docs (lineage)                   target/  ->  $(DBT) docs serve $(DBT_FLAGS)"
 
 lint: install
-	$(VENV)/bin/ruff check synthetic_registers python_checks python_tests warehouse_functions benchmarks bi_export
+	$(VENV)/bin/ruff check synthetic_registers python_checks python_tests warehouse_functions benchmarks bi_export extract_contract
 	$(VENV)/bin/sqlfluff lint models macros tests analyses
 
 test: install
 	rm -rf $(TEST_DIR)
 	$(PY) -m synthetic_registers --scale $(TEST_SCALE) --seed $(SEED) --out $(TEST_DIR)/raw --quiet
+	$(PY) -m extract_contract --raw-dir $(TEST_DIR)/raw
 	RAW_DIR=$(abspath $(TEST_DIR)/raw) WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) \
 		$(DBT) build $(DBT_FLAGS) --vars '$(TEST_DBT_VARS)'
 	$(PY) -m bi_export --warehouse $(TEST_DIR)/warehouse.duckdb --manifest target/manifest.json \
