@@ -34,7 +34,7 @@ export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install docs-assets extracts check-extracts warehouse publish report build test lint clean
+.PHONY: install docs-assets chromium extracts check-extracts warehouse publish report build test lint clean
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	python3 -m venv $(VENV)
@@ -75,20 +75,27 @@ publish: install ## publish the BI export (BI_DIR) from the built warehouse
 report: install ## render the report (REPORT_DIR) from the BI export
 	$(PY) -m report --bi-dir $(BI_DIR) --out $(REPORT_DIR)
 
-build: extracts warehouse
+build: extracts warehouse report
 	@echo ""
 	@echo "make build: done. Where the outputs are:"
-	@echo "  extracts (Parquet, manifest.json)   $(RAW_DIR)/"
+	@echo "  extracts (Parquet, manifest.json)    $(RAW_DIR)/"
 	@echo "  warehouse (restricted: person level) $(WAREHOUSE)"
 	@echo "  BI export (marts only)               $(BI_DIR)/marts.duckdb and $(BI_DIR)/parquet/"
+	@echo "  report (open in a browser)           $(REPORT_DIR)/index.html"
 	@echo "  quality checks (GX Data Docs)        $(GX_DOCS)/index.html"
 	@echo "  dbt docs (lineage)                   target/  ->  $(DBT) docs serve $(DBT_FLAGS)"
+	@echo "  BI client (Superset on the export)   make bi"
 
 lint: install
-	$(VENV)/bin/ruff check synthetic_registers python_checks python_tests warehouse_functions benchmarks bi_export extract_contract
+	$(VENV)/bin/ruff check synthetic_registers python_checks python_tests warehouse_functions benchmarks bi_export extract_contract report
 	$(VENV)/bin/sqlfluff lint models macros tests analyses
 
-test: install
+# The browser test drives Debian's chromium (never a browser download); CI runs as root.
+chromium:
+	@test -x /usr/bin/chromium || { echo "test: installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install chromium
 	rm -rf $(TEST_DIR)
 	$(PY) -m synthetic_registers --scale $(TEST_SCALE) --seed $(SEED) --out $(TEST_DIR)/raw --quiet
 	$(PY) -m extract_contract --raw-dir $(TEST_DIR)/raw
@@ -96,13 +103,15 @@ test: install
 		$(DBT) build $(DBT_FLAGS) --target-path $(TEST_DIR)/target --vars '$(TEST_DBT_VARS)'
 	$(PY) -m bi_export --warehouse $(TEST_DIR)/warehouse.duckdb --manifest $(TEST_DIR)/target/manifest.json \
 		--raw-dir $(TEST_DIR)/raw --out-dir $(TEST_DIR)/bi --vars '$(TEST_DBT_VARS)'
+	$(PY) -m report --bi-dir $(TEST_DIR)/bi --out $(TEST_DIR)/report
 	$(PY) -m python_checks --warehouse $(TEST_DIR)/warehouse.duckdb --raw-dir $(TEST_DIR)/raw \
 		--docs-dir $(TEST_DIR)/gx_docs
 	RAW_DIR=$(abspath $(TEST_DIR)/raw) WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) \
 		$(DBT) docs generate $(DBT_FLAGS) --target-path $(TEST_DIR)/target --vars '$(TEST_DBT_VARS)'
 	TEST_WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) TEST_RAW_DIR=$(abspath $(TEST_DIR)/raw) \
 		TEST_BI_DIR=$(abspath $(TEST_DIR)/bi) TEST_MANIFEST=$(abspath $(TEST_DIR)/target/manifest.json) \
-		TEST_GX_DOCS=$(abspath $(TEST_DIR)/gx_docs) $(PY) -m pytest -q python_tests
+		TEST_GX_DOCS=$(abspath $(TEST_DIR)/gx_docs) \
+		BI_DIR=$(abspath $(TEST_DIR)/bi) REPORT_DIR=$(abspath $(TEST_DIR)/report) $(PY) -m pytest -q python_tests
 	$(MAKE) lint
 
 clean:
