@@ -5,6 +5,9 @@ SEED ?= 2025
 RAW_DIR ?= data/raw
 WAREHOUSE ?= data/warehouse.duckdb
 GX_DOCS ?= data/quality/gx_docs
+# What BI tools and the report read: the marts only (bi_export/), and the report rendered from them.
+BI_DIR ?= data/bi
+REPORT_DIR ?= data/report
 # Tables V2/V3 list municipalities with at least 200 settled Ukrainian refugees; synthetic extracts at a
 # smaller scale carry proportionally fewer, so the threshold scales with them (200 at SCALE=1).
 MUNICIPALITY_THRESHOLD ?= $(shell python3 -c "print(max(1, int($(SCALE) * 200 + 0.5)))")
@@ -12,6 +15,9 @@ MUNICIPALITY_THRESHOLD ?= $(shell python3 -c "print(max(1, int($(SCALE) * 200 + 
 TEST_SCALE ?= 0.02
 TEST_DIR ?= data/test
 TEST_THRESHOLD := $(shell python3 -c "print(max(1, int($(TEST_SCALE) * 200 + 0.5)))")
+# The same --vars go to dbt and to the export, which records them in its `about` table.
+DBT_VARS := {municipality_min_settled_ukrainian_refugees: $(MUNICIPALITY_THRESHOLD)}
+TEST_DBT_VARS := {municipality_min_settled_ukrainian_refugees: $(TEST_THRESHOLD)}
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -21,7 +27,7 @@ export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install extracts warehouse build test lint clean
+.PHONY: install extracts warehouse publish report build test lint clean
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	python3 -m venv $(VENV)
@@ -37,27 +43,47 @@ extracts: install
 # The warehouse from the extracts already in RAW_DIR (synthetic or real), its quality checks and docs.
 warehouse: install
 	RAW_DIR=$(abspath $(RAW_DIR)) WAREHOUSE=$(abspath $(WAREHOUSE)) \
-		$(DBT) build $(DBT_FLAGS) --vars '{municipality_min_settled_ukrainian_refugees: $(MUNICIPALITY_THRESHOLD)}'
+		$(DBT) build $(DBT_FLAGS) --vars '$(DBT_VARS)'
+	$(MAKE) --no-print-directory publish
 	$(PY) -m python_checks --warehouse $(WAREHOUSE) --raw-dir $(RAW_DIR) --docs-dir $(GX_DOCS)
 	RAW_DIR=$(abspath $(RAW_DIR)) WAREHOUSE=$(abspath $(WAREHOUSE)) \
-		$(DBT) docs generate $(DBT_FLAGS) --vars '{municipality_min_settled_ukrainian_refugees: $(MUNICIPALITY_THRESHOLD)}'
+		$(DBT) docs generate $(DBT_FLAGS) --vars '$(DBT_VARS)'
+
+# The BI export from the built warehouse: marts only, checked, swapped in whole.
+publish: install
+	$(PY) -m bi_export --warehouse $(WAREHOUSE) --manifest target/manifest.json --raw-dir $(RAW_DIR) \
+		--out-dir $(BI_DIR) --vars '$(DBT_VARS)'
+
+# The report as a static site, from the BI export alone.
+report: install
+	$(PY) -m report --bi-dir $(BI_DIR) --out $(REPORT_DIR)
 
 build: extracts warehouse
+	@echo ""
+	@echo "make build: done. Where the outputs are:"
+	@echo "  extracts (Parquet, manifest.json)   $(RAW_DIR)/"
+	@echo "  warehouse (restricted: person level) $(WAREHOUSE)"
+	@echo "  BI export (marts only)               $(BI_DIR)/marts.duckdb and $(BI_DIR)/parquet/"
+	@echo "  quality checks (GX Data Docs)        $(GX_DOCS)/index.html"
+	@echo "  dbt docs (lineage)                   target/  ->  $(DBT) docs serve $(DBT_FLAGS)"
 
 lint: install
-	$(VENV)/bin/ruff check synthetic_registers python_checks python_tests warehouse_functions benchmarks
+	$(VENV)/bin/ruff check synthetic_registers python_checks python_tests warehouse_functions benchmarks bi_export
 	$(VENV)/bin/sqlfluff lint models macros tests analyses
 
 test: install
 	rm -rf $(TEST_DIR)
 	$(PY) -m synthetic_registers --scale $(TEST_SCALE) --seed $(SEED) --out $(TEST_DIR)/raw --quiet
 	RAW_DIR=$(abspath $(TEST_DIR)/raw) WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) \
-		$(DBT) build $(DBT_FLAGS) --vars '{municipality_min_settled_ukrainian_refugees: $(TEST_THRESHOLD)}'
+		$(DBT) build $(DBT_FLAGS) --vars '$(TEST_DBT_VARS)'
+	$(PY) -m bi_export --warehouse $(TEST_DIR)/warehouse.duckdb --manifest target/manifest.json \
+		--raw-dir $(TEST_DIR)/raw --out-dir $(TEST_DIR)/bi --vars '$(TEST_DBT_VARS)'
 	$(PY) -m python_checks --warehouse $(TEST_DIR)/warehouse.duckdb --raw-dir $(TEST_DIR)/raw \
 		--docs-dir $(TEST_DIR)/gx_docs
 	RAW_DIR=$(abspath $(TEST_DIR)/raw) WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) \
-		$(DBT) docs generate $(DBT_FLAGS) --vars '{municipality_min_settled_ukrainian_refugees: $(TEST_THRESHOLD)}'
+		$(DBT) docs generate $(DBT_FLAGS) --vars '$(TEST_DBT_VARS)'
 	TEST_WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) TEST_RAW_DIR=$(abspath $(TEST_DIR)/raw) \
+		TEST_BI_DIR=$(abspath $(TEST_DIR)/bi) TEST_MANIFEST=$(abspath target/manifest.json) \
 		$(PY) -m pytest -q python_tests
 	$(MAKE) lint
 

@@ -1,7 +1,7 @@
 """Vectorised date arithmetic on integer day numbers (days since 1970-01-01), as the warehouse counts.
 
 Follow-up intervals are inclusive at both ends. Person-months are exact: in each calendar month the
-followed days divided by the days in that month, summed (SPEC.md, CONVENTIONS.md).
+followed days divided by the days in that month, summed (docs/study.md, CONVENTIONS.md).
 """
 
 from __future__ import annotations

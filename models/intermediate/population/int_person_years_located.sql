@@ -1,4 +1,4 @@
-{#- The municipality of residence per person and calendar year of the inclusion period (SPEC.md): the
+{#- The municipality of residence per person and calendar year of the inclusion period (docs/study.md): the
     settlement municipality until the next 1 January, otherwise the municipality at 1 January of that
     year. A person without a residence row that year (born, or arrived, during it) takes the next year's,
     then the previous year's, then the settlement municipality.
