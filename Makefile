@@ -93,7 +93,6 @@ clean:
 # ---- BI client: Apache Superset on the BI export (its own venv; README "BI client") --------------------
 # make bi: install (.venv-superset), fresh metadata DB, import bi/superset/dashboard/, serve on 127.0.0.1.
 # Login from SUPERSET_ADMIN_USER / SUPERSET_ADMIN_PASSWORD (default admin / admin), SUPERSET_SECRET_KEY.
-BI_DIR ?= data/bi
 SUPERSET_VENV := .venv-superset
 SUPERSET_PY := $(SUPERSET_VENV)/bin/python
 SUPERSET_PORT ?= 8088

@@ -7,7 +7,7 @@ with local defaults; nothing here points at an outside address.
 import os
 
 # Metadata database (dashboards, charts, users): a local SQLite file, rebuilt by every `make bi`.
-_STATE_DIR = os.environ.get("SUPERSET_STATE_DIR", os.path.abspath("data/bi/superset"))
+_STATE_DIR = os.environ.get("SUPERSET_STATE_DIR", os.path.abspath("data/superset"))
 SQLALCHEMY_DATABASE_URI = f"sqlite:///{os.path.join(_STATE_DIR, 'superset.db')}?check_same_thread=false"
 DATA_DIR = _STATE_DIR
 

@@ -45,10 +45,11 @@ DASHBOARD_SLUG = "refugee-health-service-use"
 
 def _figure3(service_key: str) -> list[str]:
     return [
-        f"""select months_since_settlement, group_key, pct_with_contact
+        f"""select months_since_settlement, group_label_en, pct_with_contact as "% with contact"
             from monthly_contact_share where service_key = '{service_key}'
-            order by months_since_settlement, group_key""",
-        f"""select months_since_settlement, any_value(reference_mean_monthly_pct) as reference_mean_monthly_pct
+            order by months_since_settlement, group_label_en""",
+        f"""select months_since_settlement,
+                   any_value(reference_mean_monthly_pct) as "Reference: general population"
             from monthly_contact_share where service_key = '{service_key}'
             group by months_since_settlement order by months_since_settlement""",
     ]
@@ -59,12 +60,13 @@ def _figure3(service_key: str) -> list[str]:
 # entry here and every entry a chart on the dashboard.
 EXPECTED: dict[str, list[str]] = {
     "Table 3 - annual rates with 95 % CI": [
-        """select service_key, group_key, rate_annual, rate_ci_lower_annual, rate_ci_upper_annual,
+        """select service_label_en, group_label_en, rate_annual, rate_ci_lower_annual, rate_ci_upper_annual,
                   dsr_annual, dsr_ci_lower_annual, dsr_ci_upper_annual, is_suppressed
-           from annual_rates order by sort_order, group_key desc"""
+           from annual_rates order by sort_order, group_sort_order"""
     ],
     "Table 3 - adjusted annual rate by service and group": [
-        "select service_key, group_key, rate_annual from annual_rates order by service_key, group_key"
+        """select service_label_en, group_label_en, rate_annual
+           from annual_rates order by service_label_en, group_label_en"""
     ],
     "Figure 3 - GP contact, share with contact by month since settlement": _figure3("gp_contact"),
     "Figure 3 - out-of-hours contact, share with contact by month since settlement": _figure3(
@@ -75,10 +77,10 @@ EXPECTED: dict[str, list[str]] = {
         "mental_any"
     ),
     "Tables V2/V3 - annual rates by municipality": [
-        """select service_key, group_key, municipality_code, municipality_name, county_name,
+        """select service_label_en, group_label_en, municipality_code, municipality_name, county_name,
                   has_refugee_health_service, persons, contacts, rate_annual, rate_ci_lower_annual,
                   rate_ci_upper_annual, is_suppressed
-           from municipality_rates order by service_key, group_key desc, municipality_code"""
+           from municipality_rates order by service_key, group_sort_order, municipality_code"""
     ],
 }
 
@@ -174,7 +176,7 @@ def test_chart_data_equals_export(api, dashboard_charts, chart_name):
         if len(shown) != len(rows):
             problems.append(f"chart {chart_name!r} query {q}: {len(shown)} rows, export has {len(rows)}")
         for i, (shown_row, row) in enumerate(zip(shown, rows)):
-            key = ", ".join(f"{c}={v}" for c, v in zip(columns, row) if isinstance(v, str) or c.endswith("_key"))
+            key = ", ".join(f"{c}={v}" for c, v in zip(columns, row) if isinstance(v, str))
             for column, expected in zip(columns, row):
                 values_compared += expected is not None
                 if not same_value(shown_row[column], expected):
