@@ -24,7 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bundle import build_bundle  # noqa: E402
+from bundle import build_bundle
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -51,7 +51,8 @@ def run_cli(args: list[str], env: dict[str, str], log) -> None:
     shown = ["***" if previous == "--password" else a for previous, a in zip([""] + args, args)]
     log.write(f"\n$ superset {' '.join(shown)}\n")
     log.flush()
-    result = subprocess.run([str(VENV_BIN / "superset"), *args], env=env, stdout=log, stderr=subprocess.STDOUT)
+    result = subprocess.run([str(VENV_BIN / "superset"), *args], env=env, stdout=log, stderr=subprocess.STDOUT,
+                            check=False)
     if result.returncode != 0:
         raise SystemExit(f"superset {args[0]} failed (exit {result.returncode}); see {log.name}")
 
@@ -124,7 +125,8 @@ def start(state: Path, export: Path, port: int, timeout: float) -> str:
         build_bundle(export, bundle)
         print(f"Superset: importing the dashboard from {HERE / 'dashboard'} ...", flush=True)
         run_cli(["import-dashboards", "-p", str(bundle), "-u", user], env, log)
-        server_log = open(state / "gunicorn.log", "w")
+    # gunicorn keeps its own copy of the log file's descriptor.
+    with open(state / "gunicorn.log", "w") as server_log:
         process = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
              "--worker-class", "gthread", "--threads", "8", "--timeout", "120",
@@ -143,7 +145,7 @@ def start(state: Path, export: Path, port: int, timeout: float) -> str:
     print(f"Superset is ready after {time.monotonic() - started:.0f} s (pid {process.pid}, logs in {state}):")
     print(f"  dashboard: {url}/superset/dashboard/refugee-health-service-use/")
     print(f"  login:     {user} / {'*' * len(password) if 'SUPERSET_ADMIN_PASSWORD' in os.environ else password}")
-    print("  stop it with: make bi-stop")
+    print(f"  stop it with: make bi-stop SUPERSET_STATE_DIR={state}")
     return url
 
 

@@ -32,7 +32,7 @@ import requests
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import serve  # noqa: E402
+import serve
 
 REPO = HERE.parent.parent
 EXPORT = Path(os.environ.get("BI_EXPORT", REPO / "data/bi/marts.duckdb")).resolve()
