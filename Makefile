@@ -116,3 +116,36 @@ test: install chromium
 
 clean:
 	rm -rf data target logs
+
+# ---- BI client: Apache Superset on the BI export (its own venv; README "BI client") --------------------
+# make bi: install (.venv-superset), fresh metadata DB, import bi/superset/dashboard/, serve on 127.0.0.1.
+# Login from SUPERSET_ADMIN_USER / SUPERSET_ADMIN_PASSWORD (default admin / admin), SUPERSET_SECRET_KEY.
+SUPERSET_VENV := .venv-superset
+SUPERSET_PY := $(SUPERSET_VENV)/bin/python
+SUPERSET_PORT ?= 8088
+SUPERSET_STATE_DIR ?= data/superset
+SUPERSET_TEST_PORT ?= 8089
+
+.PHONY: bi bi-test bi-stop
+
+$(SUPERSET_VENV)/.installed: bi/superset/requirements.txt bi/superset/constraints.txt
+	python3 -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/pip install --quiet --disable-pip-version-check \
+		-r bi/superset/requirements.txt -c bi/superset/constraints.txt
+	touch $@
+
+bi: $(SUPERSET_VENV)/.installed
+	$(SUPERSET_PY) bi/superset/serve.py start --export $(BI_DIR)/marts.duckdb \
+		--port $(SUPERSET_PORT) --state-dir $(SUPERSET_STATE_DIR)
+
+bi-stop:
+	@if [ -x $(SUPERSET_PY) ]; then $(SUPERSET_PY) bi/superset/serve.py stop --state-dir $(SUPERSET_STATE_DIR); \
+	else echo "Superset is not installed ($(SUPERSET_VENV))"; fi
+
+# Starts its own Superset (port SUPERSET_TEST_PORT, fresh metadata DB in data/superset-test), compares every
+# chart's data with the export, screenshots the dashboard ($(BI_DIR)/superset_dashboard.png), stops it.
+bi-test: $(SUPERSET_VENV)/.installed
+	@test -x /usr/bin/chromium || apt-get install -y chromium
+	BI_EXPORT=$(abspath $(BI_DIR)/marts.duckdb) BI_TEST_PORT=$(SUPERSET_TEST_PORT) \
+		BI_SCREENSHOT=$(abspath $(BI_DIR)/superset_dashboard.png) \
+		$(SUPERSET_PY) -m pytest -q -p no:cacheprovider -rA bi/superset/test_dashboard.py
