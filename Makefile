@@ -112,6 +112,7 @@ test: install chromium
 		TEST_BI_DIR=$(abspath $(TEST_DIR)/bi) TEST_MANIFEST=$(abspath $(TEST_DIR)/target/manifest.json) \
 		TEST_GX_DOCS=$(abspath $(TEST_DIR)/gx_docs) \
 		BI_DIR=$(abspath $(TEST_DIR)/bi) REPORT_DIR=$(abspath $(TEST_DIR)/report) $(PY) -m pytest -q python_tests
+	$(MAKE) --no-print-directory bi-test BI_DIR=$(TEST_DIR)/bi
 	$(MAKE) lint
 
 clean:
@@ -122,6 +123,7 @@ clean:
 # Login from SUPERSET_ADMIN_USER / SUPERSET_ADMIN_PASSWORD (default admin / admin), SUPERSET_SECRET_KEY.
 SUPERSET_VENV := .venv-superset
 SUPERSET_PY := $(SUPERSET_VENV)/bin/python
+## port of the Superset that make bi starts
 SUPERSET_PORT ?= 8088
 SUPERSET_STATE_DIR ?= data/superset
 SUPERSET_TEST_PORT ?= 8089
@@ -134,18 +136,17 @@ $(SUPERSET_VENV)/.installed: bi/superset/requirements.txt bi/superset/constraint
 		-r bi/superset/requirements.txt -c bi/superset/constraints.txt
 	touch $@
 
-bi: $(SUPERSET_VENV)/.installed
+bi: $(SUPERSET_VENV)/.installed ## start Superset on the BI export (http://127.0.0.1:SUPERSET_PORT, admin/admin)
 	$(SUPERSET_PY) bi/superset/serve.py start --export $(BI_DIR)/marts.duckdb \
 		--port $(SUPERSET_PORT) --state-dir $(SUPERSET_STATE_DIR)
 
-bi-stop:
+bi-stop: ## stop the Superset that make bi started
 	@if [ -x $(SUPERSET_PY) ]; then $(SUPERSET_PY) bi/superset/serve.py stop --state-dir $(SUPERSET_STATE_DIR); \
 	else echo "Superset is not installed ($(SUPERSET_VENV))"; fi
 
 # Starts its own Superset (port SUPERSET_TEST_PORT, fresh metadata DB in data/superset-test), compares every
 # chart's data with the export, screenshots the dashboard ($(BI_DIR)/superset_dashboard.png), stops it.
-bi-test: $(SUPERSET_VENV)/.installed
-	@test -x /usr/bin/chromium || apt-get install -y chromium
+bi-test: $(SUPERSET_VENV)/.installed chromium ## Superset's chart data against the BI export, and a dashboard screenshot
 	BI_EXPORT=$(abspath $(BI_DIR)/marts.duckdb) BI_TEST_PORT=$(SUPERSET_TEST_PORT) \
 		BI_SCREENSHOT=$(abspath $(BI_DIR)/superset_dashboard.png) \
 		$(SUPERSET_PY) -m pytest -q -p no:cacheprovider -rA bi/superset/test_dashboard.py

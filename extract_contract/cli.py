@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = sum(report.rows.values())
     if report.errors:
         print(f"extract_contract: REFUSED, {len(report.errors)} error(s), {len(report.warnings)} warning(s) "
-              f"in {seconds:.1f} s: nothing was built. Mend the files named above (docs/extracts.md says what "
+              f"in {seconds:.1f} s: nothing was built. Mend what is named above (docs/extracts.md says what "
               "each file must hold) and run again.", file=sys.stderr)
         return 1
     print(f"extract_contract: OK, {len(report.rows)} files, {rows:,} rows, {len(report.warnings)} warning(s) "
