@@ -31,23 +31,35 @@ def git(*args: str) -> str | None:
     return run.stdout if run.returncode == 0 else None
 
 
-def changed_paths(base: str) -> tuple[list[str] | None, str]:
-    """Paths changed against `base` (None: lint everything), and a phrase saying against what."""
+def linted(path: str) -> bool:
+    return path.endswith(".sql") and path.split("/")[0] in LINTED
+
+
+def widening(path: str) -> bool:
+    return any(path == d or path.startswith(d) for d in EVERYTHING_DEPENDS_ON)
+
+
+def changed_files(base: str) -> tuple[list[str] | None, str]:
+    """The SQL files to lint (None: all of them), and a phrase saying why."""
     if git("rev-parse", "--is-inside-work-tree") is None:
         return None, "not a git checkout"
     if git("rev-parse", "--verify", "--quiet", f"{base}^{{commit}}") is None:
         return None, f"base {base} not found"
-    fork = git("merge-base", base, "HEAD")
-    head = git("rev-parse", "HEAD")
+    fork, head = git("merge-base", base, "HEAD"), git("rev-parse", "HEAD")
     if fork is None or head is None:
         return None, f"no merge base of {base} and HEAD"
     fork = fork.strip()
     tracked = git("diff", "--name-only", "--no-renames", "--diff-filter=d", fork) or ""
     untracked = git("ls-files", "--others", "--exclude-standard") or ""
-    paths = sorted(set(tracked.split()) | set(untracked.split()))
-    if fork == head.strip() and not paths:
-        return None, f"HEAD is {base} itself (a clean checkout of the base)"
-    return paths, f"changed against {base} (merge base {fork[:7]})"
+    paths = sorted(set(tracked.splitlines()) | set(untracked.splitlines()))
+    relevant = [p for p in paths if linted(p) or widening(p)]
+    if fork == head.strip() and not relevant:
+        return None, f"HEAD is {base} or behind it, nothing changed to compare: a checkout of the base"
+    wide = [p for p in relevant if widening(p)]
+    if wide:
+        return None, f"{', '.join(wide[:3])}{' ...' if len(wide) > 3 else ''} changed against {base}"
+    files = [p for p in relevant if (ROOT / p).is_file()]
+    return files, f"changed against {base} (merge base {fork[:7]})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,26 +70,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=1, help="sqlfluff worker processes")
     args = parser.parse_args(argv)
 
-    paths, why = (None, "make lint-all") if args.all else changed_paths(args.base)
-    if paths is not None:
-        wide = sorted({p for p in paths for d in EVERYTHING_DEPENDS_ON if p == d or p.startswith(d)})
-        if wide:
-            paths, why = None, f"{why}; {', '.join(wide[:3])}{' ...' if len(wide) > 3 else ''} changed"
-    if paths is None:
+    files, why = (None, "make lint-all") if args.all else changed_files(args.base)
+    workers = args.processes if files is None else max(1, min(args.processes, len(files)))  # one per file at most
+    processes = f"{workers} process{'es' if workers != 1 else ''}"
+    if files is None:
         targets = list(LINTED)
-        files = sorted(str(p.relative_to(ROOT)) for d in LINTED for p in (ROOT / d).rglob("*.sql"))
-        print(f"lint: sqlfluff on all {len(files)} files in {' '.join(LINTED)} ({why}; "
-              f"{args.processes} process{'es' if args.processes != 1 else ''})...", flush=True)
+        count = sum(1 for d in LINTED for _ in (ROOT / d).rglob("*.sql"))
+        print(f"lint: sqlfluff on all {count} files in {' '.join(LINTED)} ({why}; {processes})...", flush=True)
+    elif not files:
+        print(f"lint: sqlfluff: no SQL {why}, nothing to lint (make lint-all lints everything)", flush=True)
+        return 0
     else:
-        files = [p for p in paths if p.endswith(".sql") and p.split("/")[0] in LINTED and (ROOT / p).is_file()]
-        if not files:
-            print(f"lint: sqlfluff: no SQL {why}; nothing to lint (make lint-all lints everything)", flush=True)
-            return 0
         targets = files
-        print(f"lint: sqlfluff on {len(files)} file{'s' if len(files) != 1 else ''} {why} "
-              f"({args.processes} process{'es' if args.processes != 1 else ''}): "
-              f"{' '.join(files[:10])}{' ...' if len(files) > 10 else ''}", flush=True)
-    return subprocess.run([str(SQLFLUFF), "lint", "--processes", str(args.processes), *targets], cwd=ROOT,
+        shown = " ".join(files[:10]) + (" ..." if len(files) > 10 else "")
+        print(f"lint: sqlfluff on {len(files)} file{'s' if len(files) != 1 else ''} {why} ({processes}): {shown}",
+              flush=True)
+    return subprocess.run([str(SQLFLUFF), "lint", "--processes", str(workers), *targets], cwd=ROOT,
                           check=False).returncode
 
 
