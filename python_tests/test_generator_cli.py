@@ -138,6 +138,7 @@ def test_a_complete_run_replaces_the_previous_output_as_a_whole(previous: tuple[
     assert digest(out) == digest(tmp_path / "fresh" / "raw") != before
     assert not (out / "stale.txt").exists()
     assert sorted(p.name for p in out.parent.iterdir()) == ["fresh", "raw"]
+    assert out.stat().st_mode & 0o777 == (tmp_path / "fresh").stat().st_mode & 0o777  # as mkdir makes it
 
 
 def test_help_lists_every_kind_every_default_and_the_scale_limit(capsys: pytest.CaptureFixture[str]) -> None:

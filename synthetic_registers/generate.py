@@ -756,6 +756,9 @@ def generate(scale: float, seed: int, out: Path, rates: dict[str, float] | None 
     out = Path(out).resolve()  # "." or "raw/" have no usable name; a symlink's target is replaced, not the link
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    partial.chmod(0o777 & ~umask)  # mkdtemp's 0700 would make the output unreadable to the group (as mkdir does not)
     try:
         extracts = Extracts(scale, seed, partial, rates, quiet)
         manifest = extracts.run()
