@@ -97,8 +97,8 @@ build: extracts warehouse report ## fresh machine -> .venv, extracts, warehouse,
 ## the commit `make lint` compares with (origin/main, or main without a remote); on a clean checkout of it
 ## everything is linted
 LINT_BASE ?= $(shell git rev-parse --verify --quiet origin/main >/dev/null 2>&1 && echo origin/main || echo main)
-## sqlfluff worker processes (each compiles the dbt project once)
-LINT_PROCESSES ?= 2
+## sqlfluff worker processes; each compiles the dbt project, and 2 were no faster on the shared 2-core machine
+LINT_PROCESSES ?= 1
 PYTHON_DIRS := synthetic_registers python_checks python_tests warehouse_functions benchmarks bi_export \
 	extract_contract report tools
 
