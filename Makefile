@@ -1,8 +1,12 @@
 # The README's two commands are `make build` and `make test`. Variables can be set on the command line,
 # e.g. `make build SCALE=1 SEED=7`, or `make warehouse RAW_DIR=/secure/extracts SCALE=1` for real extracts.
+## share of the national population the synthetic extracts cover (1 = the whole country)
 SCALE ?= 0.1
+## random seed of the synthetic extracts
 SEED ?= 2025
+## the extracts the warehouse is built from (synthetic or real)
 RAW_DIR ?= data/raw
+## the warehouse file dbt builds
 WAREHOUSE ?= data/warehouse.duckdb
 ## where the quality checks write their Great Expectations Data Docs: beside the warehouse they checked
 ## (data/quality/gx_docs; /secure/quality/gx_docs for WAREHOUSE=/secure/warehouse.duckdb), every run kept
@@ -15,9 +19,12 @@ REPORT_DIR ?= data/report
 ALLOW_EMPTY ?=
 # Tables V2/V3 list municipalities with at least 200 settled Ukrainian refugees; synthetic extracts at a
 # smaller scale carry proportionally fewer, so the threshold scales with them (200 at SCALE=1).
+## Tables V2/V3: least settled Ukrainian refugees a municipality needs (round(SCALE x 200))
 MUNICIPALITY_THRESHOLD ?= $(shell python3 -c "print(max(1, int($(SCALE) * 200 + 0.5)))")
 # The test suite builds its own small warehouse here, never touching $(WAREHOUSE).
+## scale of the small warehouse `make test` builds
 TEST_SCALE ?= 0.02
+## where `make test` puts its extracts, warehouse, export, report and Data Docs
 TEST_DIR ?= data/test
 TEST_THRESHOLD := $(shell python3 -c "print(max(1, int($(TEST_SCALE) * 200 + 0.5)))")
 # The same --vars go to dbt and to the export, which records them in its `about` table.
@@ -34,7 +41,8 @@ export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install docs-assets chromium extracts check-extracts warehouse publish report build test lint clean
+.PHONY: help install docs-assets chromium extracts check-extracts warehouse publish report build test lint lint-all clean
+.DEFAULT_GOAL := help
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	python3 -m venv $(VENV)
@@ -45,16 +53,16 @@ $(DOCS_ASSETS)/node_modules/.installed: $(DOCS_ASSETS)/package.json $(DOCS_ASSET
 	cd $(DOCS_ASSETS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-docs-assets: $(DOCS_ASSETS)/node_modules/.installed
+docs-assets: $(DOCS_ASSETS)/node_modules/.installed ## the Data Docs' JavaScript and CSS, pinned (npm ci)
 
-install: $(VENV)/.installed docs-assets
+install: $(VENV)/.installed docs-assets ## the virtual environment .venv with the pinned packages, and docs-assets
 
 # Synthetic extracts only.
-extracts: install
+extracts: install ## synthetic extracts only: SCALE, SEED -> RAW_DIR
 	$(PY) -m synthetic_registers --scale $(SCALE) --seed $(SEED) --out $(RAW_DIR)
 
 # The warehouse from the extracts already in RAW_DIR (synthetic or real), its quality checks and docs.
-warehouse: check-extracts
+warehouse: check-extracts ## the warehouse from the extracts in RAW_DIR, checks, BI export, dbt docs
 	RAW_DIR=$(abspath $(RAW_DIR)) WAREHOUSE=$(abspath $(WAREHOUSE)) \
 		$(DBT) build $(DBT_FLAGS) --vars '$(DBT_VARS)'
 	$(MAKE) --no-print-directory publish
@@ -75,7 +83,7 @@ publish: install ## publish the BI export (BI_DIR) from the built warehouse
 report: install ## render the report (REPORT_DIR) from the BI export
 	$(PY) -m report --bi-dir $(BI_DIR) --out $(REPORT_DIR)
 
-build: extracts warehouse report
+build: extracts warehouse report ## fresh machine -> .venv, extracts, warehouse, checks, export, report, docs
 	@echo ""
 	@echo "make build: done. Where the outputs are:"
 	@echo "  extracts (Parquet, manifest.json)    $(RAW_DIR)/"
@@ -86,16 +94,49 @@ build: extracts warehouse report
 	@echo "  dbt docs (lineage)                   target/  ->  $(DBT) docs serve $(DBT_FLAGS)"
 	@echo "  BI client (Superset on the export)   make bi"
 
-lint: install
-	$(VENV)/bin/ruff check synthetic_registers python_checks python_tests warehouse_functions benchmarks bi_export extract_contract report
-	$(VENV)/bin/sqlfluff lint models macros tests analyses
+## the commit `make lint` compares with (origin/main, or main without a remote); on a clean checkout of it
+## everything is linted
+LINT_BASE ?= $(shell git rev-parse --verify --quiet origin/main >/dev/null 2>&1 && echo origin/main || echo main)
+## sqlfluff worker processes; each compiles the dbt project, and 2 were no faster on the shared 2-core machine
+LINT_PROCESSES ?= 1
+PYTHON_DIRS := synthetic_registers python_checks python_tests warehouse_functions benchmarks bi_export \
+	extract_contract report tools
+
+lint: install ## ruff on all Python; sqlfluff on the SQL changed against LINT_BASE (all SQL if a macro or config changed)
+	@echo "lint: ruff on $(PYTHON_DIRS)..."
+	$(VENV)/bin/ruff check $(PYTHON_DIRS)
+	@$(PY) tools/lint_sql.py --base $(LINT_BASE) --processes $(LINT_PROCESSES)
+
+lint-all: install ## ruff and sqlfluff on every file, whatever changed
+	@echo "lint: ruff on $(PYTHON_DIRS)..."
+	$(VENV)/bin/ruff check $(PYTHON_DIRS)
+	@$(PY) tools/lint_sql.py --all --processes $(LINT_PROCESSES)
+
+# Targets: `name: prerequisites ## one line` after the name; variables: `## one line` comments right above
+# `NAME ?= default`. Both are listed here, so a new target or variable documented that way shows up by itself.
+HELP_VARIABLES = $(shell awk '/^\#\# /{doc=1; next} doc && /^[A-Z_]+ *[?:]?=/{print $$1} {doc=0}' $(MAKEFILE_LIST))
+help: ## this list (the default goal): every target, and the main variables with their defaults
+	@echo "usage: make TARGET [VARIABLE=value ...]   e.g. make build SCALE=1 SEED=7"
+	@echo
+	@echo "targets:"
+	@awk -F ':[^#]*## ' '/^[a-zA-Z0-9_.-]+:[^=]*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo "variables (default; the value in force if set on the command line or in the environment):"
+	@$(foreach v,$(HELP_VARIABLES),$(v)='$($(v))') awk ' \
+		/^## / {doc = doc (doc == "" ? "" : " ") substr($$0, 4); next} \
+		doc != "" && match($$0, /^[A-Z_]+ *[?:]?= */) { \
+			name = $$1; default = substr($$0, RLENGTH + 1); now = ENVIRON[name]; \
+			if (default ~ /\$$\(/) default = now " (computed)"; else if (now != default) default = default ", now " now; \
+			if (default == "") default = "(empty)"; \
+			printf "  %-24s %-32s %s\n", name, default, doc} \
+		{doc = ""}' $(MAKEFILE_LIST)
 
 # The browser test drives Debian's chromium (never a browser download); CI runs as root.
-chromium:
+chromium: ## Debian's chromium for the browser tests, installed where missing (apt-get, as root)
 	@test -x /usr/bin/chromium || { echo "test: installing Debian's chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium
+test: install chromium ## everything CI runs: a TEST_SCALE build, export, report, checks, pytest, lint
 	rm -rf $(TEST_DIR)
 	$(PY) -m synthetic_registers --scale $(TEST_SCALE) --seed $(SEED) --out $(TEST_DIR)/raw --quiet
 	$(PY) -m extract_contract --raw-dir $(TEST_DIR)/raw
@@ -115,7 +156,7 @@ test: install chromium
 	$(MAKE) --no-print-directory bi-test BI_DIR=$(TEST_DIR)/bi
 	$(MAKE) lint
 
-clean:
+clean: ## remove data/ (extracts, warehouses, exports, reports, Data Docs), target/ and logs/
 	rm -rf data target logs
 
 # ---- BI client: Apache Superset on the BI export (its own venv; README "BI client") --------------------

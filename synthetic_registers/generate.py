@@ -9,6 +9,9 @@ a published total through a warehouse that handles them.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +55,63 @@ IRREGULARITIES = {
 # Not injected but counted: codes in a pre-2024 municipality structure (the real structure of their year).
 COUNTED = {"pre_2024_municipality_codes": "ssb/residence and ssb/persons rows whose municipality code is a pre-2024 code"}
 DEFAULT_RATE = 0.005
+# A rate is irregular rows per row of the file or contacts the kind is drawn from. Duplicates copy distinct
+# rows and the extra-code kinds add one code to distinct valid bills (draws without replacement), so no kind
+# can exceed one irregular row per row: 1.0 is the largest rate every kind can honour.
+MAX_RATE = 1.0
+# Scale is the share of the national population (1.0 = 5.7 million persons, the whole country; the
+# calibration targets are national figures, so a larger "share" is not a share). Below MIN_SCALE the smallest
+# group (other_recent, 14,532 persons) rounds to one person or none, and under 0.5/14,532 the age-sex
+# calibration has no persons to work on.
+MIN_SCALE = 0.0001
+MAX_SCALE = 1.0
+# The marker of a generator output: an existing --out directory is replaced only if it holds this file (or
+# is empty), so that real extracts or any other directory are never deleted by a mistyped --out.
+MANIFEST = "manifest.json"
+
+
+def scale_error(scale: float) -> str | None:
+    """Why `scale` cannot be generated, or None."""
+    if not MIN_SCALE <= scale <= MAX_SCALE:  # also rejects nan
+        return (f"must be between {MIN_SCALE:g} and {MAX_SCALE:g} (the share of the national population; "
+                f"1 = the whole country), got {scale:g}")
+    return None
+
+
+def rate_error(rate: float) -> str | None:
+    """Why `rate` cannot be honoured, or None."""
+    if not 0 <= rate <= MAX_RATE:  # also rejects nan
+        return (f"must be between 0 and {MAX_RATE:g} (irregular rows per row; duplicates and extra codes are "
+                f"drawn from distinct rows, so at most one per row), got {rate:g}")
+    return None
+
+
+def seed_error(seed: int) -> str | None:
+    if seed < 0:
+        return f"must be a non-negative integer (numpy seeds are >= 0), got {seed}"
+    return None
+
+
+def out_error(out: Path) -> str | None:
+    """Why `out` cannot be written or replaced, or None."""
+    if out.exists() and not out.is_dir():
+        return f"{out} exists and is not a directory"
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        return (f"{out} is not empty and holds no {MANIFEST}, so it is not a generator output; "
+                f"refusing to replace it (remove it or choose another directory)")
+    return None
+
+
+def check_arguments(scale: float, seed: int, out: Path, rates: dict[str, float]) -> None:
+    """Raise ValueError naming the first argument the generator cannot honour."""
+    unknown = set(rates) - set(IRREGULARITIES)
+    if unknown:
+        raise ValueError(f"unknown irregularity kind(s) {sorted(unknown)}; known: {sorted(IRREGULARITIES)}")
+    problems = [(f"rate of {kind}", rate_error(rate)) for kind, rate in rates.items()]
+    problems += [("scale", scale_error(scale)), ("seed", seed_error(seed)), ("out", out_error(out))]
+    for name, problem in problems:
+        if problem:
+            raise ValueError(f"{name} {problem}")
 
 BILL_SERVICES = ("gp_contact", "out_of_hours_contact", "midwife", "dental_treatment", "dental_other")
 SPECIALIST = {
@@ -112,11 +172,7 @@ class Extracts:
     injected: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        unknown = set(self.rates) - set(IRREGULARITIES)
-        if unknown:
-            raise ValueError(f"unknown irregularity kind(s) {sorted(unknown)}; known: {sorted(IRREGULARITIES)}")
-        if not 0 < self.scale <= 1.5:
-            raise ValueError(f"--scale must be in (0, 1.5], got {self.scale}")
+        check_arguments(self.scale, self.seed, self.out, self.rates)
         streams = np.random.SeedSequence(self.seed).spawn(12)
         self.rng = {name: np.random.default_rng(s) for name, s in zip(
             ("persons", "allocate", "dates", "bills", "diagnoses", "specialist", "hom", "irregular", "ids",
@@ -133,6 +189,7 @@ class Extracts:
 
     # --------------------------------------------------------------------------------------------
     def run(self) -> dict:
+        """Write every file into `out` (generate() points it at a temporary directory)."""
         self.out.mkdir(parents=True, exist_ok=True)
         for sub in ("ssb", "kpr", "npr"):
             (self.out / sub).mkdir(exist_ok=True)
@@ -163,8 +220,7 @@ class Extracts:
         self.progress.step("writing kpr/hom_vedtak")
         self.write_hom()
         manifest = self.manifest()
-        (self.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        self.progress.done(f"wrote {sum(self.rows.values()):,} rows to {self.out}")
+        (self.out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         return manifest
 
     @staticmethod
@@ -688,7 +744,47 @@ class Extracts:
 
 
 def generate(scale: float, seed: int, out: Path, rates: dict[str, float] | None = None, quiet: bool = False) -> dict:
+    """Write a whole extract set to `out`, all or nothing.
+
+    The files are written into a temporary sibling directory, which replaces `out` only once every file and
+    the manifest are complete; on any failure, Ctrl-C included, the temporary directory is removed and a
+    previous `out` stays as it was. An existing `out` must be empty or a generator output (see out_error).
+    """
     started = time.perf_counter()
-    manifest = Extracts(scale, seed, Path(out), dict(rates or {}), quiet).run()
-    manifest_seconds = time.perf_counter() - started
-    return {**manifest, "seconds": round(manifest_seconds, 1)}
+    rates = dict(rates or {})
+    check_arguments(scale, seed, Path(out), rates)
+    out = Path(out).resolve()  # "." or "raw/" have no usable name; a symlink's target is replaced, not the link
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    partial.chmod(0o777 & ~umask)  # mkdtemp's 0700 would make the output unreadable to the group (as mkdir does not)
+    try:
+        extracts = Extracts(scale, seed, partial, rates, quiet)
+        manifest = extracts.run()
+        replace_directory(partial, out)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    extracts.progress.done(f"wrote {sum(extracts.rows.values()):,} rows to {out}")
+    return {**manifest, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def replace_directory(new: Path, target: Path) -> None:
+    """Move the complete directory `new` to `target`, replacing a previous `target` only now.
+
+    A directory cannot be renamed over a non-empty one, so the previous one is first renamed aside and put
+    back if the second rename fails; it is deleted once `new` is in place.
+    """
+    if not target.exists():
+        os.rename(new, target)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.previous-", dir=target.parent))
+    os.rename(target, aside / target.name)
+    try:
+        os.rename(new, target)
+    except BaseException:
+        os.rename(aside / target.name, target)
+        shutil.rmtree(aside, ignore_errors=True)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
