@@ -100,7 +100,7 @@ LINT_BASE ?= $(shell git rev-parse --verify --quiet origin/main >/dev/null 2>&1 
 ## sqlfluff worker processes; each compiles the dbt project, and 2 were no faster on the shared 2-core machine
 LINT_PROCESSES ?= 1
 PYTHON_DIRS := synthetic_registers python_checks python_tests warehouse_functions benchmarks bi_export \
-	extract_contract report tools
+	extract_contract report tools bi
 
 lint: install ## ruff on all Python; sqlfluff on the SQL changed against LINT_BASE (all SQL if a macro or config changed)
 	@echo "lint: ruff on $(PYTHON_DIRS)..."
