@@ -62,9 +62,17 @@ extracts: install ## synthetic extracts only: SCALE, SEED -> RAW_DIR
 	$(PY) -m synthetic_registers --scale $(SCALE) --seed $(SEED) --out $(RAW_DIR)
 
 # The warehouse from the extracts already in RAW_DIR (synthetic or real), its quality checks and docs.
+# dbt builds a new file in BUILDING_DIR (same file name, so the views name the same database) that replaces
+# the warehouse only when every model and test passed: a failed, killed or out-of-memory build leaves the
+# previous warehouse and BI export whole, never marts of two extract sets side by side.
+BUILDING_DIR = $(dir $(abspath $(WAREHOUSE))).building
 warehouse: check-extracts ## the warehouse from the extracts in RAW_DIR, checks, BI export, dbt docs
-	RAW_DIR=$(abspath $(RAW_DIR)) WAREHOUSE=$(abspath $(WAREHOUSE)) \
+	rm -rf $(BUILDING_DIR) && mkdir -p $(BUILDING_DIR)
+	RAW_DIR=$(abspath $(RAW_DIR)) WAREHOUSE=$(BUILDING_DIR)/$(notdir $(WAREHOUSE)) \
 		$(DBT) build $(DBT_FLAGS) --vars '$(DBT_VARS)'
+	@test ! -e $(BUILDING_DIR)/$(notdir $(WAREHOUSE)).wal || { echo "warehouse: the new file was not closed cleanly"; exit 1; }
+	rm -f $(WAREHOUSE).wal && mv -f $(BUILDING_DIR)/$(notdir $(WAREHOUSE)) $(WAREHOUSE) && rm -rf $(BUILDING_DIR)
+	@echo "warehouse: the new build replaced $(WAREHOUSE)"
 	$(MAKE) --no-print-directory publish
 	$(PY) -m python_checks --warehouse $(WAREHOUSE) --raw-dir $(RAW_DIR) --docs-dir $(GX_DOCS)
 	RAW_DIR=$(abspath $(RAW_DIR)) WAREHOUSE=$(abspath $(WAREHOUSE)) \
