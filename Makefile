@@ -49,6 +49,10 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
 
+$(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt constraints.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt -c constraints.txt
+	touch $@
+
 $(DOCS_ASSETS)/node_modules/.installed: $(DOCS_ASSETS)/package.json $(DOCS_ASSETS)/package-lock.json
 	cd $(DOCS_ASSETS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
@@ -144,7 +148,7 @@ chromium: ## Debian's chromium for the browser tests, installed where missing (a
 	@test -x /usr/bin/chromium || { echo "test: installing Debian's chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium ## everything CI runs: a TEST_SCALE build, export, report, checks, pytest, lint
+test: install $(VENV)/.test-installed chromium ## everything CI runs: a TEST_SCALE build, export, report, checks, pytest, lint
 	rm -rf $(TEST_DIR)
 	$(PY) -m synthetic_registers --scale $(TEST_SCALE) --seed $(SEED) --out $(TEST_DIR)/raw --quiet
 	$(PY) -m extract_contract --raw-dir $(TEST_DIR)/raw
