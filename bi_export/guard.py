@@ -74,7 +74,7 @@ def check_export(connection: duckdb.DuckDBPyConnection, *, marts: Sequence[Mart]
     lowest = 0 if suppress_zero else 1
     present = {(table, column) for table, column, _, _ in columns}
     for mart in marts:
-        if (("main", mart.name)) not in tables:
+        if ("main", mart.name) not in tables:
             continue
         grain = [part.strip() for part in mart.grain.split(" x ") if part.strip()]
         if not grain:

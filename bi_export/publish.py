@@ -197,7 +197,7 @@ def _connect_warehouse(connection: duckdb.DuckDBPyConnection, warehouse: Path) -
 
 
 def publish(*, warehouse: Path, manifest_path: Path, out_dir: Path, raw_dir: Path | None, project_dir: Path,
-            var_overrides: dict[str, Any], log: Any = print) -> Published:
+            var_overrides: dict[str, Any]) -> Published:
     started = time.monotonic()
     marts = read_marts(manifest_path)
     dbt_version = json.loads(manifest_path.read_text())["metadata"]["dbt_version"]

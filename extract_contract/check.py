@@ -166,19 +166,19 @@ def _check_file(raw_dir: Path, name: str, spec: dict[str, Any], report: Report, 
             continue
         if actual != column:
             report.warning(label, column, f"found as {actual!r} (letter case differs; read case-insensitively)")
-        scans += _check_type(label, column, actual, rule, _family(found[actual]), str(found[actual]), report,
+        scans += _check_type(label, column, actual, rule, _family(found[actual]), found[actual], report,
                              person_id_type=person_id_type)
-        if rule.get("municipality"):
-            scans.append((column, actual, "municipality"))
+        if rule.get("municipality") and metadata.num_rows:
+            _check_municipality_codes(path, label, column, actual, report, municipality_codes)
     expected_lower = {column.lower() for column in expected}
     for column in found:
         if column.lower() not in expected_lower:
             report.warning(label, column, "unexpected column, ignored")
     if scans and metadata.num_rows:
-        _scan_values(path, label, scans, expected, report, municipality_codes)
+        _scan_values(path, label, scans, expected, report)
 
 
-def _check_type(label: str, column: str, actual: str, rule: dict[str, Any], family: str, arrow_type: str,
+def _check_type(label: str, column: str, actual: str, rule: dict[str, Any], family: str, found_type: str,
                 report: Report, *, person_id_type: str) -> list[tuple[str, str, str]]:
     wanted = rule["type"]
     if rule.get("person_id") and person_id_type != "bigint" and family in ("text", "integer"):
@@ -190,56 +190,52 @@ def _check_type(label: str, column: str, actual: str, rule: dict[str, Any], fami
     if wanted == "date" and family == "text":
         return [(column, actual, "date_text")]
     if wanted == "date" and family == "timestamp":
-        report.warning(label, column, f"{arrow_type} where a date is expected: cast safely to DATE (time dropped)")
+        report.warning(label, column, f"{found_type} where a date is expected: cast safely to DATE (time dropped)")
         return []
     if wanted == "text" and family == "integer":
-        report.error(label, column, f"expected text, found {arrow_type}: codes with leading zeros (0301, 000) "
+        report.error(label, column, f"expected text, found {found_type}: codes with leading zeros (0301, 000) "
                                     "cannot survive an integer column; deliver it as text")
         return []
-    report.error(label, column, f"expected {wanted}, found {arrow_type}: no safe cast")
+    report.error(label, column, f"expected {wanted}, found {found_type}: no safe cast")
     return []
 
 
+# Text that staging casts to another type: the rule a value must pass, and what the column must be.
+TEXT_CASTS = {
+    "integer_text": ("try_cast({value} as bigint) is null", "integer", "integers", "integer as text"),
+    "date_text": ("try_strptime({value}, '%Y-%m-%d') is null", "a date", "ISO dates YYYY-MM-DD", "ISO date as text"),
+}
+
+
 def _scan_values(path: Path, label: str, scans: list[tuple[str, str, str]], expected: dict[str, Any],
-                 report: Report, municipality_codes: set[str]) -> None:
+                 report: Report) -> None:
+    """One aggregate query over the file: per scanned column, the rows that break its rule and examples."""
     selects: dict[str, str] = {}  # alias -> aggregate
     for index, (column, actual, kind) in enumerate(scans):
         value = f"trim(cast({_quote(actual)} as varchar))"
-        if kind == "integer_text":
-            bad = f"{value} <> '' and try_cast({value} as bigint) is null"
-        elif kind == "date_text":
-            bad = f"{value} <> '' and try_strptime({value}, '%Y-%m-%d') is null"
-        elif kind == "allowed":
+        if kind in TEXT_CASTS:
+            bad = f"{value} <> '' and " + TEXT_CASTS[kind][0].format(value=value)
+        else:  # allowed values
             allowed = ", ".join(str(v) for v in expected[column]["allowed"])
             bad = f"{_quote(actual)} not in ({allowed})"
-        else:  # municipality: checked on the distinct codes (a few hundred), below
-            continue
         selects[f"bad_{index}"] = f"count(*) filter (where {bad})"
         selects[f"examples_{index}"] = f"list(distinct {value}) filter (where {bad})[1:3]"
-    listed = "".join(f", {aggregate} as {alias}" for alias, aggregate in selects.items())
-    row = duckdb.sql(f"select count(*){listed} from read_parquet('{path}')").fetchone()
+    listed = ", ".join(f"{aggregate} as {alias}" for alias, aggregate in selects.items())
+    row = duckdb.sql(f"select count(*), {listed} from read_parquet('{path}')").fetchone()
     assert row is not None
     total = int(row[0])
     result = dict(zip(selects, row[1:], strict=True))
-    for index, (column, actual, kind) in enumerate(scans):
-        if kind == "municipality":
-            _check_municipality_codes(path, label, column, actual, report, municipality_codes)
-            continue
+    for index, (column, _actual, kind) in enumerate(scans):
         bad = int(result[f"bad_{index}"])
         examples = _examples(result[f"examples_{index}"])
-        if kind == "integer_text":
+        if kind in TEXT_CASTS:
+            _, wanted, valid, safe = TEXT_CASTS[kind]
             if bad:
-                report.error(label, column, f"expected integer, found text with {bad:,} of {total:,} values that "
-                                            f"are not integers (e.g. {examples})")
+                report.error(label, column, f"expected {wanted}, found text with {bad:,} of {total:,} values that "
+                                            f"are not {valid} (e.g. {examples})")
             else:
-                report.warning(label, column, "integer as text: every value converts, cast safely")
-        elif kind == "date_text":
-            if bad:
-                report.error(label, column, f"expected a date, found text with {bad:,} of {total:,} values that are "
-                                            f"not ISO dates YYYY-MM-DD (e.g. {examples})")
-            else:
-                report.warning(label, column, "ISO date as text: every value converts, cast safely")
-        elif kind == "allowed" and bad:
+                report.warning(label, column, f"{safe}: every value converts, cast safely")
+        elif bad:
             report.warning(label, column, f"{bad:,} rows outside {expected[column]['allowed']} (e.g. {examples}): "
                                           "staging audits or keeps them as unknown")
 

@@ -120,7 +120,7 @@ def doctored(build: dict[str, Path], tmp_path: Path) -> dict[str, Path]:
     shutil.copy(build["manifest"], manifest)
     out_dir = tmp_path / "bi"
     publish(warehouse=warehouse, manifest_path=manifest, out_dir=out_dir, raw_dir=build["raw_dir"],
-            project_dir=REPO, var_overrides={}, log=lambda *_: None)
+            project_dir=REPO, var_overrides={})
     return {"warehouse": warehouse, "manifest": manifest, "out_dir": out_dir, "raw_dir": build["raw_dir"]}
 
 
@@ -133,7 +133,7 @@ def _refused(doctored: dict[str, Path]) -> ExportRefused:
     before = _digest(doctored["out_dir"])
     with pytest.raises(ExportRefused) as refused:
         publish(warehouse=doctored["warehouse"], manifest_path=doctored["manifest"], out_dir=doctored["out_dir"],
-                raw_dir=doctored["raw_dir"], project_dir=REPO, var_overrides={}, log=lambda *_: None)
+                raw_dir=doctored["raw_dir"], project_dir=REPO, var_overrides={})
     # Refused whole: the previous export is byte for byte what it was, and no temporary file is left.
     assert _digest(doctored["out_dir"]) == before
     return refused.value
@@ -208,7 +208,7 @@ def test_a_locked_warehouse_is_named(doctored: dict[str, Path]) -> None:
         with pytest.raises(PublishError, match=r"warehouse .*warehouse\.duckdb is held by another process"):
             publish(warehouse=doctored["warehouse"], manifest_path=doctored["manifest"],
                     out_dir=doctored["out_dir"], raw_dir=doctored["raw_dir"], project_dir=REPO,
-                    var_overrides={}, log=lambda *_: None)
+                    var_overrides={})
     finally:
         holder.kill()
         holder.wait()
@@ -231,7 +231,7 @@ def test_a_reader_holding_the_export_blocks_neither_a_build_nor_a_publish(doctor
             connection.execute("delete from marts.annual_rates where group_key = 'general_population'")
         result = publish(warehouse=doctored["warehouse"], manifest_path=doctored["manifest"],
                          out_dir=doctored["out_dir"], raw_dir=doctored["raw_dir"], project_dir=REPO,
-                         var_overrides={}, log=lambda *_: None)
+                         var_overrides={})
         reader.stdin.write("\n")
         reader.stdin.flush()
         assert int(reader.stdout.readline()) == rows[0]  # the old export, whole
