@@ -158,6 +158,7 @@ def _check_file(raw_dir: Path, name: str, spec: dict[str, Any], report: Report, 
     by_lower = {column.lower(): column for column in found}
     expected: dict[str, Any] = spec["columns"]
     scans: list[tuple[str, str, str]] = []  # (contract column, found column, kind of scan)
+    municipality_scans: list[tuple[str, str]] = []  # (contract column, found column)
     for column, rule in expected.items():
         actual = column if column in found else by_lower.get(column.lower())
         if actual is None:
@@ -169,13 +170,58 @@ def _check_file(raw_dir: Path, name: str, spec: dict[str, Any], report: Report, 
         scans += _check_type(label, column, actual, rule, _family(found[actual]), found[actual], report,
                              person_id_type=person_id_type)
         if rule.get("municipality") and metadata.num_rows:
-            _check_municipality_codes(path, label, column, actual, report, municipality_codes)
+            municipality_scans.append((column, actual))
     expected_lower = {column.lower() for column in expected}
     for column in found:
         if column.lower() not in expected_lower:
             report.warning(label, column, "unexpected column, ignored")
+    text_columns = [column for column in found if _family(found[column]) == "text"]
+    if metadata.num_rows and not _check_text_encoding(path, label, text_columns, report):
+        return  # DuckDB cannot read the file's text: scanning its values would only fail again
+    for column, actual in municipality_scans:
+        _check_municipality_codes(path, label, column, actual, report, municipality_codes)
     if scans and metadata.num_rows:
         _scan_values(path, label, scans, expected, report)
+
+
+def _check_text_encoding(path: Path, label: str, columns: list[str], report: Report) -> bool:
+    """Text must be valid UTF-8: DuckDB (and Spark) refuse to read a file with one invalid value, so no
+    model could audit the row; the registry must re-export it (e.g. Latin-1 text converted to UTF-8).
+    Validated by Arrow, batch by batch (about 0.2 s per 10 million values); rows are located only in a
+    batch that fails. Returns whether every value is valid."""
+    if not columns:
+        return True
+    bad: dict[str, list[int]] = {}
+    offset = 0
+    for batch in pq.ParquetFile(path).iter_batches(columns=columns, batch_size=1 << 20):
+        for name, values in zip(columns, batch.columns, strict=True):
+            try:
+                values.validate(full=True)
+            except pa.ArrowInvalid:
+                bad.setdefault(name, []).extend(offset + row for row in _invalid_utf8_rows(values))
+        offset += batch.num_rows
+    for name, rows in bad.items():
+        shown = ", ".join(f"{row + 1:,}" for row in rows[:5])
+        values = "1 value is" if len(rows) == 1 else f"{len(rows):,} values are"
+        report.error(label, name, f"{values} not valid UTF-8 text (row{'s' if len(rows) > 1 else ''} {shown}"
+                                  f"{', ...' if len(rows) > 5 else ''}): no engine reads the file; ask the registry "
+                                  "to re-export it as UTF-8")
+    return not bad
+
+
+def _invalid_utf8_rows(values: pa.Array) -> list[int]:
+    """The 0-based rows of one failing batch whose text is not UTF-8 (the error path only)."""
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    rows = []
+    for row, raw in enumerate(values.view(pa.binary()).to_pylist()):
+        if raw is None:
+            continue
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            rows.append(row)
+    return rows
 
 
 def _check_type(label: str, column: str, actual: str, rule: dict[str, Any], family: str, found_type: str,

@@ -8,8 +8,26 @@
     repeated combinations (grain_violations, macros/generic_tests/unique_combination_of_columns.sql), by
     blocks of `dense_integer_column` (a serial id of the file, e.g. the bill number) when given, with its
     `block_check`, else by hash. Only the candidates go through windows on their real columns.
-    Rows are identified by file_row_number: every source is one Parquet file (docs/extracts.md). -#}
-{% macro number_duplicates(relation, content_columns, key_columns=none, key_number_name=none, dense_integer_column=none, block_check='bit_mask') -%}
+    Rows are identified by file_row_number: every source is one Parquet file (docs/extracts.md).
+
+    `normalised` ({column: expression}) replaces columns by their normalised form before anything is
+    compared, so that ' a01' and 'A01' are copies of the same code (the base model normalises the same way).
+    With `key_columns`, `<key_number_name>_versions` counts the different contents the key comes with
+    (1 = every row with the key is a copy of one row): a re-sent record whose content changed is a
+    conflict, and the base models reject all its versions, never keep one by file order. -#}
+{% macro number_duplicates(relation, content_columns, key_columns=none, key_number_name=none, dense_integer_column=none, block_check='bit_mask', normalised=none) -%}
+    {%- if normalised -%}
+        {%- set relation -%}
+            (
+                select * replace (
+                    {%- for column_name, expression in normalised.items() %}
+                    {{ expression }} as {{ column_name }}{{ "," if not loop.last }}
+                    {%- endfor %}
+                )
+                from {{ relation }}
+            ) as normalised_rows
+        {%- endset -%}
+    {%- endif -%}
     {%- set qualified_content = 'file_rows.' ~ (content_columns | join(', file_rows.')) -%}
     {%- set candidate_columns = key_columns if key_columns else content_columns -%}
     with
@@ -29,6 +47,9 @@
     candidate_numbers as (
         select
             file_rows.file_row_number,
+            {%- for column_name in key_columns or [] %}
+            file_rows.{{ column_name }},
+            {%- endfor %}
             row_number() over (
                 partition by {{ qualified_content }}
                 order by file_rows.file_row_number
@@ -48,16 +69,29 @@
                 {% endfor %}
     ),
 
+    -- Per key, how many of its rows are the first copy of their content: its different versions.
+    candidate_versions as (
+        select
+            *
+            {%- if key_columns %},
+                sum(case when exact_duplicate_number = 1 then 1 else 0 end) over (
+                    partition by {{ key_columns | join(', ') }}
+                ) as key_versions
+            {%- endif %}
+        from candidate_numbers
+    ),
+
     numbered as (
         select
             file_rows.*,
-            coalesce(candidate_numbers.exact_duplicate_number, 1) as exact_duplicate_number
+            coalesce(candidate_versions.exact_duplicate_number, 1) as exact_duplicate_number
             {%- if key_columns %},
-                coalesce(candidate_numbers.key_number, 1) as {{ key_number_name }}
+                coalesce(candidate_versions.key_number, 1) as {{ key_number_name }},
+                coalesce(candidate_versions.key_versions, 1) as {{ key_number_name }}_versions
             {%- endif %}
         from file_rows
-        left join candidate_numbers
-            on file_rows.file_row_number = candidate_numbers.file_row_number
+        left join candidate_versions
+            on file_rows.file_row_number = candidate_versions.file_row_number
     )
 
     select * from numbered

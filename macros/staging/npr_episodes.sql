@@ -17,7 +17,13 @@
             ],
             key_columns=['episode_lnr'],
             key_number_name='episode_id_number',
-            dense_integer_column='episode_lnr'
+            dense_integer_column='episode_lnr',
+            normalised={
+                'tilstand_1_1': "replace(upper(trim(cast(tilstand_1_1 as varchar))), '.', '')",
+                'tilstand_1_2': "replace(upper(trim(cast(tilstand_1_2 as varchar))), '.', '')",
+                'tilstand_2_1': "replace(upper(trim(cast(tilstand_2_1 as varchar))), '.', '')",
+                'institusjon': 'trim(cast(institusjon as varchar))'
+            }
         ) }}
     ),
 
@@ -35,7 +41,7 @@
             nullif(replace(upper(trim(cast(tilstand_2_1 as varchar))), '.', ''), '') as reported_further_condition_code_2,
             nullif(trim(cast(institusjon as varchar)), '') as institution_code,
             exact_duplicate_number,
-            episode_id_number
+            episode_id_number_versions
         from numbered
     ),
 
@@ -76,10 +82,14 @@
             case
                 when exact_duplicate_number > 1 then 'exact duplicate row'
                 when episode_id is null then 'missing episode id'
-                when episode_id_number > 1 then 'duplicate episode id'
+                when episode_id_number_versions > 1 then 'conflicting duplicate episode id'
                 when person_id is null then {{ person_id_rejection('delivered_person_id') }}
                 when admission_date is null then 'missing date'
+                when {{ implausible_date_reason('admission_date') }} is not null
+                    then {{ implausible_date_reason('admission_date') }}
                 when discharge_date < admission_date then 'discharge before admission'
+                -- No discharge date: still admitted, kept (the admission is the contact).
+                when discharge_date > {{ extract_date() }} then 'discharge after the extract date'
                 when care_level_code is null then 'missing care level'
                 when care_level is null then 'unknown care level'
             end as rejection_reason

@@ -13,7 +13,8 @@ numbered as (
         source('kpr', 'kuhr_diagnoser'),
         content_columns=['enkeltregning_lnr', 'diagnosekode', 'kodeverk', 'er_hoveddiagnose'],
         dense_integer_column='enkeltregning_lnr',
-        block_check='distinct_hashes'
+        block_check='distinct_hashes',
+        normalised={'diagnosekode': diagnosis_code_expression, 'kodeverk': code_system_expression}
     ) }}
 ),
 

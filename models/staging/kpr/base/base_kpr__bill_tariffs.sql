@@ -10,7 +10,8 @@ numbered as (
     {{ number_duplicates(
         source('kpr', 'kuhr_takster'),
         content_columns=['enkeltregning_lnr', 'takstkode', 'antall'],
-        dense_integer_column='enkeltregning_lnr'
+        dense_integer_column='enkeltregning_lnr',
+        normalised={'takstkode': tariff_code_expression}
     ) }}
 ),
 
@@ -25,6 +26,7 @@ final as (
             when exact_duplicate_number > 1 then 'exact duplicate row'
             when enkeltregning_lnr is null then 'missing bill id'
             when nullif(trim(cast(takstkode as varchar)), '') is null then 'missing tariff code'
+            when cast(antall as integer) <= 0 then 'tariff count zero or below'
         end as rejection_reason
     from numbered
 )

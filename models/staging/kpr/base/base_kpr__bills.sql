@@ -23,7 +23,12 @@ numbered as (
         ],
         key_columns=['enkeltregning_lnr'],
         key_number_name='bill_id_number',
-        dense_integer_column='enkeltregning_lnr'
+        dense_integer_column='enkeltregning_lnr',
+        normalised={
+            'klokkeslett': 'trim(cast(klokkeslett as varchar))',
+            'praksistype': 'upper(trim(cast(praksistype as varchar)))',
+            'kommunenr': 'trim(cast(kommunenr as varchar))'
+        }
     ) }}
 ),
 
@@ -39,7 +44,7 @@ renamed as (
         {{ practice_type_expression | replace('praksistype', 'numbered.praksistype') }} as practice_type_code,
         nullif(trim(cast(numbered.kommunenr as varchar)), '') as reported_municipality_code,
         numbered.exact_duplicate_number,
-        numbered.bill_id_number
+        numbered.bill_id_number_versions
     from numbered
 ),
 
@@ -65,9 +70,11 @@ final as (
         case
             when exact_duplicate_number > 1 then 'exact duplicate row'
             when bill_id is null then 'missing bill id'
-            when bill_id_number > 1 then 'duplicate bill id'
+            when bill_id_number_versions > 1 then 'conflicting duplicate bill id'
             when person_id is null then {{ person_id_rejection('delivered_person_id') }}
             when contact_date is null then 'missing date'
+            when {{ implausible_date_reason('contact_date') }} is not null
+                then {{ implausible_date_reason('contact_date') }}
             when
                 reported_municipality_code is not null
                 and municipality_code is null

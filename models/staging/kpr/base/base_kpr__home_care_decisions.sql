@@ -8,7 +8,8 @@ numbered as (
         content_columns=['vedtak_lnr', 'lopenr', 'tjenestekode', 'fra_dato', 'til_dato'],
         key_columns=['vedtak_lnr'],
         key_number_name='decision_id_number',
-        dense_integer_column='vedtak_lnr'
+        dense_integer_column='vedtak_lnr',
+        normalised={'tjenestekode': 'trim(cast(tjenestekode as varchar))'}
     ) }}
 ),
 
@@ -22,7 +23,7 @@ renamed as (
         cast(fra_dato as date) as decision_start_date,
         cast(til_dato as date) as decision_end_date,
         exact_duplicate_number,
-        decision_id_number
+        decision_id_number_versions
     from numbered
 ),
 
@@ -37,9 +38,12 @@ final as (
         case
             when exact_duplicate_number > 1 then 'exact duplicate row'
             when decision_id is null then 'missing decision id'
-            when decision_id_number > 1 then 'duplicate decision id'
+            when decision_id_number_versions > 1 then 'conflicting duplicate decision id'
             when person_id is null then {{ person_id_rejection('delivered_person_id') }}
             when decision_start_date is null then 'missing date'
+            -- The to-date is a planned end and may lie after the extract date; the from-date may not.
+            when {{ implausible_date_reason('decision_start_date') }} is not null
+                then {{ implausible_date_reason('decision_start_date') }}
             when decision_start_date > decision_end_date then 'from-date after to-date'
         end as rejection_reason
     from renamed

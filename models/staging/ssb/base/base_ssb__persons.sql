@@ -1,3 +1,5 @@
+{#- The last month of the inclusion period as yyyymm: a person born after it cannot be in the study. -#}
+{%- set inclusion_end_month = var('inclusion_end_date')[:4] ~ var('inclusion_end_date')[5:7] -%}
 with
 
 -- Lookup join in staging: an unknown municipality code rejects the row, and rejection happens here.
@@ -17,7 +19,13 @@ numbered as (
         ],
         key_columns=['lopenr'],
         key_number_name='person_id_number',
-        dense_integer_column='lopenr'
+        dense_integer_column='lopenr',
+        normalised={
+            'fodeland': 'trim(cast(fodeland as varchar))',
+            'igrus2': 'trim(cast(igrus2 as varchar))',
+            'inngrunn1': 'upper(trim(cast(inngrunn1 as varchar)))',
+            'bosettingskommune': 'trim(cast(bosettingskommune as varchar))'
+        }
     ) }}
 ),
 
@@ -45,7 +53,7 @@ renamed as (
         cast(numbered.doedsdato as date) as death_date,
         cast(numbered.utvandringsdato as date) as emigration_date,
         numbered.exact_duplicate_number,
-        numbered.person_id_number
+        numbered.person_id_number_versions
     from numbered
 ),
 
@@ -68,7 +76,8 @@ final as (
         birth_year,
         birth_month,
         case
-            when birth_month between 1 and 12 then make_date(birth_year, birth_month, 1)
+            when birth_month between 1 and 12 and birth_year between 1 and 9999
+                then make_date(birth_year, birth_month, 1)
         end as birth_date,
         country_of_birth_code,
         igrus2_code,
@@ -87,16 +96,20 @@ final as (
         case
             when exact_duplicate_number > 1 then 'exact duplicate row'
             when person_id is null then {{ person_id_rejection('delivered_person_id') }}
-            when person_id_number > 1 then 'duplicate person id'
+            when person_id_number_versions > 1 then 'conflicting duplicate person id'
             when sex_code is null then 'missing sex'
             when sex is null then 'unknown sex code'
             when birth_year is null then 'missing birth year'
+            when birth_year < extract(year from {{ earliest_plausible_date() }}) then 'birth year before 1900'
             when birth_month is null then 'missing birth month'
             when birth_month not between 1 and 12 then 'invalid birth month'
+            when birth_year * 100 + birth_month > {{ inclusion_end_month }} then 'birth after the inclusion period'
             when
                 reported_settlement_municipality_code is not null
                 and settlement_municipality_code is null
                 then 'unknown municipality code'
+            when settlement_date > {{ extract_date() }} then 'settlement after the extract date'
+            when death_date < settlement_date then 'death before settlement'
         end as rejection_reason
     from recoded
 )

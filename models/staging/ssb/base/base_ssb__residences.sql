@@ -13,7 +13,8 @@ numbered as (
         content_columns=['lopenr', 'aargang', 'komm_nr'],
         key_columns=['lopenr', 'aargang'],
         key_number_name='person_year_number',
-        dense_integer_column='lopenr'
+        dense_integer_column='lopenr',
+        normalised={'komm_nr': 'trim(cast(komm_nr as varchar))'}
     ) }}
 ),
 
@@ -25,7 +26,7 @@ renamed as (
         cast(numbered.aargang as integer) as residence_year,
         nullif(trim(cast(numbered.komm_nr as varchar)), '') as reported_municipality_code,
         numbered.exact_duplicate_number,
-        numbered.person_year_number
+        numbered.person_year_number_versions
     from numbered
 ),
 
@@ -49,7 +50,7 @@ final as (
             when exact_duplicate_number > 1 then 'exact duplicate row'
             when person_id is null then {{ person_id_rejection('delivered_person_id') }}
             when residence_year is null then 'missing year'
-            when person_year_number > 1 then 'duplicate person-year'
+            when person_year_number_versions > 1 then 'conflicting duplicate person-year'
             when reported_municipality_code is null then 'missing municipality code'
             when municipality_code is null then 'unknown municipality code'
         end as rejection_reason

@@ -1,0 +1,97 @@
+{#- End-to-end conservation: every raw row is used or audited, also where a row needs a row of another
+    file. For every file: raw rows = audited rows (int_staging_rejections, any stage) + rows whose links
+    hold: a tariff row on a staged bill (counted per bill in int_bills_classified), a diagnosis row on an
+    accepted bill, a bill, HOM decision, NPR episode or residence of a staged person, and a staged person.
+    The links are counted here by plain semi-joins, independently of the way the audit model finds the rows
+    whose links fail (macros/rows_without_parent.sql). Fails with one row per file that does not add up. -#}
+with
+
+rejections as (
+    select * from {{ ref('int_staging_rejections') }}
+),
+
+bills_classified as (
+    select * from {{ ref('int_bills_classified') }}
+),
+
+staged_persons as (
+    select * from {{ ref('stg_ssb__persons') }}
+),
+
+accepted_bills as (
+    select * from bills_classified
+    where rejection_reason is null
+),
+
+linked_counts as (
+    select
+        'ssb.persons' as source_name,
+        (select count(*) from {{ source('ssb', 'persons') }}) as raw_row_count,
+        (select count(*) from staged_persons) as linked_row_count
+    union all
+    select
+        'ssb.residence' as source_name,
+        (select count(*) from {{ source('ssb', 'residence') }}) as raw_row_count,
+        (
+            select count(*) from {{ ref('stg_ssb__residences') }} as residences
+            where residences.person_id in (select staged_persons.person_id from staged_persons)
+        ) as linked_row_count
+    union all
+    select
+        'kpr.kuhr_regninger' as source_name,
+        (select count(*) from {{ source('kpr', 'kuhr_regninger') }}) as raw_row_count,
+        (
+            select count(*) from accepted_bills
+            where accepted_bills.person_id in (select staged_persons.person_id from staged_persons)
+        ) as linked_row_count
+    union all
+    select
+        'kpr.kuhr_takster' as source_name,
+        (select count(*) from {{ source('kpr', 'kuhr_takster') }}) as raw_row_count,
+        (select coalesce(sum(bills_classified.tariff_row_count), 0) from bills_classified) as linked_row_count
+    union all
+    select
+        'kpr.kuhr_diagnoser' as source_name,
+        (select count(*) from {{ source('kpr', 'kuhr_diagnoser') }}) as raw_row_count,
+        (
+            select count(*) from {{ ref('stg_kpr__bill_diagnoses') }} as diagnoses
+            where diagnoses.bill_id in (select accepted_bills.bill_id from accepted_bills)
+        ) as linked_row_count
+    {% for register_name, table_name, staging_model in [
+        ('kpr', 'hom_vedtak', 'stg_kpr__home_care_decisions'),
+        ('npr', 'somatikk', 'stg_npr__somatic_episodes'),
+        ('npr', 'phv', 'stg_npr__adult_mental_health_episodes'),
+        ('npr', 'phbu', 'stg_npr__child_mental_health_episodes'),
+    ] %}
+        union all
+        select
+            '{{ register_name }}.{{ table_name }}' as source_name,
+            (select count(*) from {{ source(register_name, table_name) }}) as raw_row_count,
+            (
+                select count(*) from {{ ref(staging_model) }} as staged
+                where staged.person_id in (select staged_persons.person_id from staged_persons)
+            ) as linked_row_count
+    {% endfor %}
+),
+
+audited_counts as (
+    select
+        source_name,
+        count(*) as audited_row_count
+    from rejections
+    group by source_name
+),
+
+final as (
+    select
+        linked_counts.source_name,
+        linked_counts.raw_row_count,
+        linked_counts.linked_row_count,
+        coalesce(audited_counts.audited_row_count, 0) as audited_row_count
+    from linked_counts
+    left join audited_counts
+        on linked_counts.source_name = audited_counts.source_name
+)
+
+select * from final
+where raw_row_count <> linked_row_count + audited_row_count
