@@ -1,20 +1,21 @@
-"""The bad-input corpus: damaged deliveries derived from the test extracts, each built, each with its exact
-outcome (issue 15).
+"""The bad-input corpus: damaged deliveries derived from the test extracts, each with its exact outcome
+(issue 15).
 
 Every case copies the clean delivery of `make test` (TEST_RAW_DIR; unchanged files are links), damages it in
 one way a real extract can be damaged, and asserts one of two outcomes:
 
-- refused at the door (python -m extract_contract, which `make warehouse` runs before any model): a non-zero
-  exit and the line naming the file, the column and the rule;
-- built: the staging layer and the audit (`+int_staging_rejections`, the models each case needs) build with
-  both conservation tests passing (every raw row staged or rejected; every linked row used or audited), and
-  the audit differs from the clean delivery's audit by exactly the rows the damage should add, under their
-  reasons. Who is affected is worked out from the clean build (its staged rows), not from the damaged one.
+- refused at the door (python -m extract_contract, which `make warehouse` runs before any model): exit 1
+  and the line naming the file, the column and the rule;
+- built: the door lets it through, and the models from the damaged files to the audit build on a copy of
+  the clean build (TEST_WAREHOUSE) with both conservation tests passing (every raw row staged or rejected;
+  every linked row used or audited); the audit differs from the clean build's by exactly the rows the damage
+  should add, under their reasons. Who is affected is worked out from the clean build (its staged rows), not
+  from the damaged one.
 
-One case builds the whole project on harmless damage (safe casts, letter case, extra columns, lost leading
-zeros, whitespace, episodes without a discharge date) and asserts every mart equals the clean build's.
+One case builds every model downstream of harmless damage (safe casts, letter case, extra columns, lost
+leading zeros, whitespace, episodes without a discharge date) and asserts every mart equals the clean build's.
 
-All builds share one scratch warehouse and one dbt process (dbtRunner): RAW_DIR is a link that each case
+All builds run in one dbt process (dbtRunner) on one scratch warehouse: RAW_DIR is a link that each case
 points at its own delivery, so dbt's partial parsing keeps working across cases.
 """
 
@@ -35,14 +36,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from extract_contract.check import check_delivery
+
 REPO = Path(__file__).resolve().parents[1]
 CLEAN_RAW = Path(os.environ.get("TEST_RAW_DIR", REPO / "data/test/raw"))
 CLEAN_WAREHOUSE = Path(os.environ.get("TEST_WAREHOUSE", REPO / "data/test/warehouse.duckdb"))
 THRESHOLD = "{municipality_min_settled_ukrainian_refugees: 4}"
-# The models each row-level case needs, and the two conservation tests; no test of the models' own grain
-# (the conservation tests and the exact audit comparison are the assertions).
-STAGING_SELECTION = ["+int_staging_rejections,resource_type:model", "assert_every_raw_row_is_staged_or_rejected",
-                     "assert_every_linked_row_is_used_or_audited"]
+# Row conservation: every raw row staged or rejected, every linked row used or audited.
+CONSERVATION_TESTS = ["assert_every_raw_row_is_staged_or_rejected", "assert_every_linked_row_is_used_or_audited"]
 
 AuditCounts = Counter[tuple[str, str]]
 # The base model of each file: a case rebuilds the models from the files it damaged to the audit.
@@ -90,23 +91,25 @@ class Corpus:
                 target.symlink_to(path)
         return raw
 
-    def build(self, raw: Path, *, full: bool = False) -> list[str]:
-        """Builds `raw` into the scratch warehouse, reset to the clean build first (once there is one): only
-        the models between the damaged files and the audit are rebuilt, or everything with `full`. Returns
-        the nodes that did not pass."""
+    def build(self, raw: Path, *, marts: bool = False) -> list[str]:
+        """Builds `raw` into a copy of the clean build: the models from the files the case damaged (those
+        that are no longer links) to the audit and the two conservation tests, or with `marts` every model
+        downstream of them (without their tests: the marts are compared instead). Returns the nodes that
+        did not pass."""
         if self.raw_link.is_symlink():
             self.raw_link.unlink()
         self.raw_link.symlink_to(raw)
-        args = ["build", *self.flags, "--exclude-resource-type", "seed"]
-        if self.baseline.exists():
-            copy = self.warehouse.with_suffix(".copy")
-            shutil.copyfile(self.baseline, copy)
-            os.replace(copy, self.warehouse)
-        if not full:
-            damaged = [name for name, model in BASE_MODELS.items() if (raw / f"{name}.parquet").is_file()
-                       and not (raw / f"{name}.parquet").is_symlink()] if self.baseline.exists() else []
-            selection = [f"{BASE_MODELS[name]}+,+int_staging_rejections" for name in damaged] or STAGING_SELECTION[:1]
-            args += ["--indirect-selection", "empty", "--select", *selection, *STAGING_SELECTION]
+        copy = self.warehouse.with_suffix(".copy")
+        shutil.copyfile(self.baseline, copy)
+        os.replace(copy, self.warehouse)
+        damaged = [model for name, model in BASE_MODELS.items()
+                   if (raw / f"{name}.parquet").is_file() and not (raw / f"{name}.parquet").is_symlink()]
+        assert damaged, f"no damaged file in {raw}"
+        if marts:
+            args = ["run", *self.flags, "--select", *(f"{model}+" for model in damaged)]
+        else:
+            args = ["build", *self.flags, "--indirect-selection", "empty", "--select",
+                    *(f"{model}+,+int_staging_rejections" for model in damaged), *CONSERVATION_TESTS]
         result = self.runner.invoke(args)
         self.release()
         if result.exception is not None:
@@ -172,13 +175,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
     corpus = Corpus(work)
     os.environ.update(RAW_DIR=str(corpus.raw_link), WAREHOUSE=str(corpus.warehouse), DBT_PROJECT_DIR=str(REPO))
     try:
-        corpus.raw_link.symlink_to(CLEAN_RAW)
-        seeded = corpus.runner.invoke(["seed", *corpus.flags])
-        assert seeded.success, "dbt seed failed in the corpus's scratch warehouse"
-        failed = corpus.build(CLEAN_RAW)
-        assert failed == [], failed
+        # The clean build is make test's (same extracts, same code); each case starts from a copy of it.
         corpus.baseline.parent.mkdir()
-        shutil.copyfile(corpus.warehouse, corpus.baseline)
+        shutil.copyfile(CLEAN_WAREHOUSE, corpus.baseline)
         yield corpus
     finally:
         for key, value in saved.items():
@@ -440,8 +439,8 @@ def test_row_level_damage_is_audited(corpus: Corpus, case: str) -> None:
     built = BUILT_CASES[case]
     raw = corpus.delivery(case.replace(" ", "_"))
     added = built.damage(corpus, raw)
-    door = run_door(raw, "--allow-empty")
-    assert door.returncode == 0, f"the door refused row-level damage:\n{door.stderr}"
+    door = check_delivery(raw, allow_empty=True)
+    assert door.errors == [], f"the door refused row-level damage: {[str(e) for e in door.errors]}"
     failed = corpus.build(raw)
     assert failed == [], f"{case}: the build did not pass (conservation?):\n" + "\n".join(failed)
     expected = audit_counts(corpus.baseline) - built.removed(corpus) + added
@@ -557,7 +556,7 @@ def test_harmless_damage_leaves_every_mart_unchanged(corpus: Corpus) -> None:
     for warning in ("unexpected column, ignored", "letter case differs", "codes of 3 digits",
                     "ISO date as text", "integer as text", "cast safely to DATE"):
         assert warning in door.stdout, f"the door did not warn {warning!r}:\n{door.stdout}"
-    failed = corpus.build(raw, full=True)
+    failed = corpus.build(raw, marts=True)
     assert failed == [], "\n".join(failed)
     assert corpus.audit() == audit_counts(corpus.baseline)
     clean, damaged = marts(CLEAN_WAREHOUSE), marts(corpus.warehouse)
