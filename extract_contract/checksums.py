@@ -10,9 +10,11 @@ word, as other numbers or as an error deep inside the build. Two sources of dige
 - `manifest.json`'s `sha256` object (the synthetic generator writes one), keyed like its `rows`:
   `{"kpr/kuhr_regninger": "<hex>", ...}`.
 
-Once any source exists, every file of the contract must be covered by one of them: a contract file no
-checksum lists is an error (the build would read it unverified; most often it belongs to another delivery).
-Without any source nothing is verified, and the door says so.
+A source covers what it stands for: a checksum file in the extracts folder, and manifest.json, the whole
+delivery; one in a register folder, that register (registries deliver their own folder, and not every one
+sends checksums). A contract file that a covering source does not list is an error: the build would read it
+unverified, and most often it belongs to another delivery. A register no source covers, where others are
+covered, is a warning; without any source nothing is verified, and the door's last line says so.
 
 Files are hashed in chunks (hashlib.file_digest), several at once in threads: hashlib releases the GIL.
 """
@@ -179,11 +181,27 @@ def verify_checksums(raw_dir: Path, contract_files: list[str], report: Report) -
         if file not in contract_files:  # a missing contract file is reported by the file check
             listing = ", ".join(sorted({entry.source for entry in by_file[file]}))
             report.error(file, None, f"missing: listed in {listing} but not in the delivery; re-request the file")
+    # What a source covers: a checksum file in RAW_DIR and manifest.json the whole delivery, one in a register
+    # folder that register (registries deliver their own folder; not every one sends checksums).
+    scopes: dict[str, list[str]] = {}  # "" (the delivery) or a register -> its sources
+    for source in sources:
+        scopes.setdefault(source.split("/")[0] if "/" in source else "", []).append(source)
+    unverified: dict[str, int] = {}  # register without any checksum -> its files present
     for file in contract_files if sources else []:
-        if file not in by_file and (raw_dir / file).exists():
-            report.error(file, None, f"not listed in {_either(sources)}: the delivery's checksums do not cover "
+        if file in by_file or not (raw_dir / file).exists():
+            continue
+        register = file.split("/")[0]
+        covering = scopes.get("", []) + scopes.get(register, [])
+        if covering:
+            report.error(file, None, f"not listed in {_either(covering)}: the delivery's checksums do not cover "
                                      "this file, so damage in transfer cannot be ruled out; re-request the file "
                                      "with its checksum")
+        else:
+            unverified[register] = unverified.get(register, 0) + 1
+    for register, count in sorted(unverified.items()):
+        report.warning(f"{register}/", None, f"no checksum file ({CHECKSUM_FILE} or *{CHECKSUM_SUFFIX}) for this "
+                                             f"register, where the delivery has {', '.join(sources)}: its {count} "
+                                             "files are not verified")
     damaged: set[str] = set()
     started = time.perf_counter()
     digests = sha256_files(list(present.values()))

@@ -221,6 +221,26 @@ def test_a_listed_file_that_is_missing_and_an_unlisted_file_are_refused(delivery
     ]
 
 
+def test_checksums_cover_their_register_only(delivery: Path) -> None:
+    """A register folder's SHA256SUMS covers that register: a file of it left out is refused; a register
+    without any checksum file, where others have one, is a warning."""
+    _drop_manifest_digests(delivery)
+    ssb = [file.split("/")[1] for file in FILES if file.startswith("ssb/")]
+    (delivery / "ssb/SHA256SUMS").write_text(_sha256sum(delivery / "ssb", ssb))
+    kpr = [file.split("/")[1] for file in FILES if file.startswith("kpr/") and file != "kpr/kuhr_takster.parquet"]
+    (delivery / "kpr/SHA256SUMS").write_text(_sha256sum(delivery / "kpr", kpr))
+    report = check_delivery(delivery)
+    assert [str(e) for e in report.errors] == [
+        ("ERROR kpr/kuhr_takster.parquet: not listed in kpr/SHA256SUMS: the delivery's checksums do not cover "
+         "this file, so damage in transfer cannot be ruled out; re-request the file with its checksum")]
+    npr = len([file for file in FILES if file.startswith("npr/")])
+    assert [str(w) for w in report.warnings] == [
+        (f"WARNING npr/: no checksum file (SHA256SUMS or *.sha256) for this register, where the delivery has "
+         f"kpr/SHA256SUMS, ssb/SHA256SUMS: its {npr} files are not verified")]
+    assert sorted(report.verified) == sorted(f"{register}/{name}" for register, names in (("ssb", ssb), ("kpr", kpr))
+                                             for name in names)
+
+
 # ---- kill, rerun, compare -------------------------------------------------------------------------------
 
 # Doubles are compared to within 1e-10 relative or 1e-9 absolute, everything else exactly. DuckDB sums doubles
