@@ -1,4 +1,4 @@
-"""Checksums at the door: where a delivery lists SHA-256 digests, every listed file must have them.
+"""Checksums at the door: where a delivery lists SHA-256 digests, every listed file must match its digest.
 
 DuckDB does not verify Parquet page checksums, so a file with flipped bytes in a data page is read without a
 word, as other numbers or as an error deep inside the build. Two sources of digests are verified:
