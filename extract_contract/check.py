@@ -5,7 +5,9 @@ expected and what was found. Errors stop the build (nothing is built); warnings 
 (a safe cast, an ignored column, rows it will audit).
 
 Only metadata is read, except where a value decides: text that must convert to an integer or a date, and
-municipality codes. Those are one aggregate query per file.
+municipality codes. Those are one aggregate query per file. Where the delivery lists SHA-256 checksums
+(SHA256SUMS, *.sha256, manifest.json's `sha256`), every file is hashed first (checksums.py), and a file
+whose content is not what was listed is refused without reading it further.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
+
+from extract_contract.checksums import is_checksum_file, verify_checksums
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SEEDS_DIR = PROJECT_DIR / "seeds"
@@ -43,6 +47,9 @@ class Problem:
 class Report:
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    checksum_sources: list[str] = field(default_factory=list)  # checksum files found (and manifest.json)
+    verified: list[str] = field(default_factory=list)  # files whose listed checksums matched
+    checksum_seconds: float = 0.0  # time spent hashing the files
 
     @property
     def errors(self) -> list[Problem]:
@@ -110,8 +117,11 @@ def check_delivery(raw_dir: Path, *, allow_empty: bool = False, person_id_type: 
         report.error(str(raw_dir), None, "the extracts folder does not exist (RAW_DIR)")
         return report
     _check_unknown_files(raw_dir, files, report)
+    damaged = verify_checksums(raw_dir, [f"{name}.parquet" for name in files], report)
     municipality_codes = known_municipality_codes()
     for name, spec in files.items():
+        if f"{name}.parquet" in damaged:  # refused above; its bytes are not what was delivered
+            continue
         _check_file(raw_dir, name, spec, report, allow_empty=allow_empty, person_id_type=person_id_type,
                     municipality_codes=municipality_codes)
     _check_manifest(raw_dir, report)
@@ -126,7 +136,7 @@ def _check_unknown_files(raw_dir: Path, files: dict[str, Any], report: Report) -
             continue
         for path in sorted(folder.iterdir()):
             name = f"{register}/{path.stem}"
-            if path.suffix == ".parquet" and name in files:
+            if (path.suffix == ".parquet" and name in files) or is_checksum_file(path):
                 continue
             part_of = next((known for known in files if name.startswith(known + "_")), None)
             hint = (f"a delivery in parts must be combined into {part_of}.parquet before the build"
@@ -158,7 +168,7 @@ def _check_file(raw_dir: Path, name: str, spec: dict[str, Any], report: Report, 
     by_lower = {column.lower(): column for column in found}
     expected: dict[str, Any] = spec["columns"]
     scans: list[tuple[str, str, str]] = []  # (contract column, found column, kind of scan)
-    municipality_scans: list[tuple[str, str]] = []  # (contract column, found column)
+    municipality_columns: list[tuple[str, str]] = []  # (contract column, found column)
     for column, rule in expected.items():
         actual = column if column in found else by_lower.get(column.lower())
         if actual is None:
@@ -170,18 +180,22 @@ def _check_file(raw_dir: Path, name: str, spec: dict[str, Any], report: Report, 
         scans += _check_type(label, column, actual, rule, _family(found[actual]), found[actual], report,
                              person_id_type=person_id_type)
         if rule.get("municipality") and metadata.num_rows:
-            municipality_scans.append((column, actual))
+            municipality_columns.append((column, actual))
     expected_lower = {column.lower() for column in expected}
     for column in found:
         if column.lower() not in expected_lower:
             report.warning(label, column, "unexpected column, ignored")
     text_columns = [column for column in found if _family(found[column]) == "text"]
-    if metadata.num_rows and not _check_text_encoding(path, label, text_columns, report):
-        return  # DuckDB cannot read the file's text: scanning its values would only fail again
-    for column, actual in municipality_scans:
-        _check_municipality_codes(path, label, column, actual, report, municipality_codes)
-    if scans and metadata.num_rows:
-        _scan_values(path, label, scans, expected, report)
+    try:
+        if metadata.num_rows and not _check_text_encoding(path, label, text_columns, report):
+            return  # DuckDB cannot read the file's text: scanning its values would only fail again
+        for column, actual in municipality_columns:
+            _check_municipality_codes(path, label, column, actual, report, municipality_codes)
+        if scans and metadata.num_rows:
+            _scan_values(path, label, scans, expected, report)
+    except (duckdb.Error, pa.ArrowException, OSError) as error:  # a damaged page: the metadata read, the values do not
+        report.error(label, None, f"damaged: its values cannot be read ({str(error).splitlines()[0]}); re-request "
+                                  "the file")
 
 
 def _check_text_encoding(path: Path, label: str, columns: list[str], report: Report) -> bool:

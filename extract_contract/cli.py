@@ -39,8 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m extract_contract", formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         description="Check a delivery of extracts against the contract (extract_contract/contract.yml) before "
-                    "any model runs: files, Parquet readability, columns, types, municipality codes, "
-                    "manifest.json. Every problem is listed, one line each; any ERROR exits 1.")
+                    "any model runs: checksums (SHA256SUMS, *.sha256, manifest.json `sha256`), files, Parquet "
+                    "readability, columns, types, municipality codes, manifest.json. Every problem is listed, "
+                    "one line each; any ERROR exits 1.")
     parser.add_argument("--raw-dir", type=Path, help="the extracts folder (RAW_DIR)")
     parser.add_argument("--allow-empty", action="store_true", help="accept files with no rows (warn instead)")
     parser.add_argument("--person-id-type", default="bigint", choices=["bigint", "varchar"],
@@ -69,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
               f"in {seconds:.1f} s: nothing was built. Mend what is named above (docs/extracts.md says what "
               "each file must hold) and run again.", file=sys.stderr)
         return 1
-    print(f"extract_contract: OK, {len(report.rows)} files, {rows:,} rows, {len(report.warnings)} warning(s) "
-          f"in {seconds:.1f} s")
+    checksums = (f"sha256 of {len(report.verified)} files verified against {', '.join(report.checksum_sources)} "
+                 f"({report.checksum_seconds:.1f} s)"
+                 if report.checksum_sources else "no checksums delivered (SHA256SUMS, *.sha256 or manifest.json "
+                                                 "`sha256`), files not verified")
+    print(f"extract_contract: OK, {len(report.rows)} files, {rows:,} rows, {len(report.warnings)} warning(s), "
+          f"{checksums}, in {seconds:.1f} s")
     return 0

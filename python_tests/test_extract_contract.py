@@ -2,7 +2,8 @@
 line naming the file, the column and the rule, or let through with a warning saying what staging will do.
 
 Needs the test extracts of `make test` (TEST_RAW_DIR). Each case copies the delivery (links to the
-unchanged files) and damages one thing.
+unchanged files) and damages one thing. The copy's manifest.json has no `sha256`, so that a rewritten file is
+judged by the rule under test, not refused by its checksum first (checksums: test_faults.py).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ def delivery(clean_raw: Path, tmp_path: Path) -> Path:
             target = raw / path.relative_to(clean_raw)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.symlink_to(path)
+    manifest = json.loads((clean_raw / "manifest.json").read_text())
+    manifest.pop("sha256", None)
+    (raw / "manifest.json").unlink()
+    (raw / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return raw
 
 

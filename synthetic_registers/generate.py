@@ -20,6 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from extract_contract.checksums import sha256_files
+
 from . import __version__
 from . import calendar as cal
 from .allocation import largest_remainder, pick_exact, scaled
@@ -727,6 +729,18 @@ class Extracts:
             "til_dato": dates(end, mask=open_ended)}))
 
     # --- manifest ------------------------------------------------------------------------------
+    def checksums(self) -> dict[str, str]:
+        """The SHA-256 of every file written, keyed like `rows`: the door verifies them (extract_contract)."""
+        paths = {name: self.out / f"{name}.parquet" for name in sorted(self.rows)}
+        found = sha256_files(list(paths.values()))
+        digests = {}
+        for name, path in paths.items():
+            digest = found[path]
+            if isinstance(digest, OSError):
+                raise digest
+            digests[name] = digest
+        return digests
+
     def manifest(self) -> dict:
         valid = {s: int(c.valid.sum()) for s, c in self.contacts.items()}
         return {
@@ -735,6 +749,7 @@ class Extracts:
             "scale": self.scale,
             "seed": self.seed,
             "rows": dict(sorted(self.rows.items())),
+            "sha256": self.checksums(),
             "valid_contacts": valid,
             "irregularity_rates": {k: self.rate(k) for k in IRREGULARITIES},
             "irregularities": {k: self.injected.get(k, {}) for k in (*IRREGULARITIES, *COUNTED)},
