@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python_checks: ERROR: {stale}")
         return 2
     if stale:
-        print(f"python_checks: WARNING (--allow-older-warehouse): {stale.split('. ')[0]}")
+        print(f"python_checks: WARNING (--allow-older-warehouse): {stale.splitlines()[0]}")
 
     try:
         data = fetch(args.warehouse, args.raw_dir, project_vars,

@@ -42,12 +42,13 @@ def warehouse_mtime(warehouse: Path) -> float:
 
 
 def stale_warehouse(warehouse: Path, raw_dir: Path) -> str | None:
-    """Why the warehouse cannot be checked against the extracts in raw_dir, or None if it can."""
+    """Why the warehouse cannot be checked against the extracts in raw_dir (what the times show, then on
+    indented lines the likely cause and what to run), or None if it can."""
     newest = newest_extract(raw_dir)
     if not warehouse.exists():
         if newest is None:
             return f"warehouse {warehouse} not found (and no extracts in {raw_dir}): build it first (make warehouse)"
-        state = f"warehouse {warehouse} not found: nothing has been built from the extracts in {raw_dir}"
+        state = f"warehouse {warehouse} not found: nothing has been built from the extracts in {raw_dir}."
     elif newest is None:
         return None  # no extracts to compare with: the conservation suite says what is missing
     else:
@@ -55,16 +56,19 @@ def stale_warehouse(warehouse: Path, raw_dir: Path) -> str | None:
         if built >= written:
             return None
         state = (f"warehouse {warehouse} is older than the extracts in {raw_dir} (built {_when(built)}, "
-                 f"extracts {_when(written)}, newest {newest.relative_to(raw_dir)}): it was not built from them")
+                 f"extracts {_when(written)}, newest {newest.relative_to(raw_dir)}): it was not built from them.")
     extracts_written = newest.stat().st_mtime
     building = building_file(warehouse)
+    make_vars = f"RAW_DIR={raw_dir} WAREHOUSE={warehouse}"
     if building.exists() and building.stat().st_mtime >= extracts_written:
         cause = (f"A build into {building} (last written {_when(building.stat().st_mtime)}) was not swapped in: "
-                 "dbt build failed (see its output, logs/dbt.log) or is still running")
+                 "dbt build failed (see its output, logs/dbt.log), was killed, or is still running.")
+        advice = f"Mend what dbt build names, then run `make warehouse {make_vars}` again."
     else:
         cause = ("No build from these extracts got past the door: it probably refused the delivery (or no build "
-                 "was run)")
-    make_vars = f"RAW_DIR={raw_dir} WAREHOUSE={warehouse}"
-    return (f"{state}. {cause}. Run `make check-extracts {make_vars}` to see whether the door accepts the "
-            f"delivery, mend what it names, then `make warehouse {make_vars}`. If the extracts were only copied "
-            "or touched after a good build, run the checks with --allow-older-warehouse.")
+                 "was run).")
+        advice = (f"Run `make check-extracts {make_vars}` to see whether the door accepts the delivery, mend what "
+                  f"it names, then `make warehouse {make_vars}`.")
+    copied = (
+        "If the extracts were only copied or touched after a good build, run the checks with --allow-older-warehouse.")
+    return f"{state}\n  {cause}\n  {advice}\n  {copied}"

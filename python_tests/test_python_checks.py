@@ -316,6 +316,7 @@ def test_a_warehouse_older_than_the_extracts_is_named_not_checked(built: tuple[P
     code, out = _run(capsys, "--warehouse", old, "--raw-dir", raw_copy, "--docs-dir", tmp_path / "docs")
     assert code == 2, out
     assert f"A build into {building.absolute()}" in out and "was not swapped in: dbt build failed" in out
+    assert "Mend what dbt build names" in out and "make check-extracts" not in out
 
 
 def test_a_missing_warehouse_is_named(built: tuple[Path, Path], tmp_path: Path,
