@@ -20,6 +20,11 @@ Tolerances
   source cells ("-", 5 or fewer) must have <= 5 contacts, checked at scale 1 only; adjusted rates
   (contacts / person-months x 12) within print tolerance at scale 1 only.
 - Text figures: within [value_low, value_high] widened by the print unit, at scale >= 0.5 only.
+
+Counts compared with a published total (Table 1 persons, Table 2 contacts, V2/V3 persons and contacts) name
+the extract files they derive from (`Check.sources`); the frame GX validates carries, per such cell, the
+audited rows of those files per file and reason (`audited`, python_checks/audit.py), so a failed count says
+what was lost and why.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from python_checks import audit as audit_rows
 from python_checks.fetch import WarehouseData
 from python_checks.reference import (
     GROUPS,
@@ -54,25 +60,41 @@ class Check:
     lower: float
     upper: float
     observed: float | None
+    # the extract files a count derives from, whose audited rows can explain a difference
+    sources: tuple[str, ...] = ()
 
 
 @dataclass
 class SuiteChecks:
-    """A suite's checks, what each family means, and what was skipped (printed as notes)."""
+    """A suite's checks, what each family means, and what was skipped (printed as notes); `audit`: the
+    audited rows per file and reason (python_checks/audit.py), which explain a failed count."""
 
     name: str
     checks: list[Check] = field(default_factory=list)
     families: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    audit: pd.DataFrame = field(default_factory=audit_rows.empty_audit)
+    # lines added to a family's description in the Data Docs
+    details: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, check: Check) -> None:
         self.checks.append(check)
 
+    def explain(self, sources: tuple[str, ...]) -> str:
+        """The audited rows of these files, per file and reason ("" for a check without sources)."""
+        return audit_rows.explain(self.audit, sources) if sources else ""
+
+    def family_sources(self, family: str) -> tuple[str, ...]:
+        """Every file some check of the family derives from, in first-seen order."""
+        return tuple(dict.fromkeys(s for c in self.checks if c.family == family for s in c.sources))
+
     def frame(self) -> pd.DataFrame:
+        explained = {sources: self.explain(sources) for sources in {c.sources for c in self.checks}}
         return pd.DataFrame(
-            [c.__dict__ for c in self.checks],
-            columns=["family", "cell", "expected", "lower", "upper", "observed"],
-        ).astype({"lower": "float64", "upper": "float64", "observed": "float64"})
+            [{**{k: v for k, v in c.__dict__.items() if k != "sources"}, "audited": explained[c.sources]}
+             for c in self.checks],
+            columns=["family", "cell", "expected", "lower", "upper", "observed", "audited"],
+        ).astype({"lower": "float64", "upper": "float64", "observed": "float64", "audited": "object"})
 
 
 def _num(value: object) -> float | None:
@@ -86,11 +108,11 @@ def _num(value: object) -> float | None:
 
 
 def count_check(family: str, cell: str, published: float, scale: float, rel_tol: float,
-                observed: object) -> Check:
+                observed: object, sources: tuple[str, ...] = ()) -> Check:
     expected = scaled(published, scale)
     slack = abs(expected) * rel_tol
     text = str(expected) if slack == 0 else f"{expected} +- {rel_tol:.1%}"
-    return Check(family, cell, text, expected - slack, expected + slack, _num(observed))
+    return Check(family, cell, text, expected - slack, expected + slack, _num(observed), sources)
 
 
 def printed_check(family: str, cell: str, printed: str, observed: object, extra: float = 0.0,
@@ -127,7 +149,7 @@ TABLE1_SD = {"mean_age_years": "sd_age_years", "mean_years_since_settlement": "s
 
 def published_totals(ref: Reference, data: WarehouseData, manifest: Manifest, rel_tol: float) -> SuiteChecks:
     s = manifest.scale
-    suite = SuiteChecks("published_totals")
+    suite = SuiteChecks("published_totals", audit=data.audit)
     suite.families = {
         "table1_persons": "Table 1: persons per group = floor(published x scale + 0.5)",
         "table1_values": "Table 1: % male, mean age, % under 18, % 65+, mean years since settlement within print "
@@ -158,7 +180,7 @@ def published_totals(ref: Reference, data: WarehouseData, manifest: Manifest, re
         published_persons = float(t1.loc["persons", group])
         scaled_persons[group] = scaled(published_persons, s)
         suite.add(count_check("table1_persons", f"persons {group}", published_persons, s, rel_tol,
-                              _lookup(persons, {"group_key": group}, "persons")))
+                              _lookup(persons, {"group_key": group}, "persons"), audit_rows.PERSON_FILES))
         n = _num(_lookup(persons, {"group_key": group}, "persons")) or 0.0
         for measure, (kind, column) in TABLE1_MEASURES.items():
             printed = str(t1.loc[measure, group]).strip()
@@ -220,7 +242,7 @@ def published_totals(ref: Reference, data: WarehouseData, manifest: Manifest, re
             for group in GROUPS:
                 c = _lookup(contacts, {"group_key": group, "service": service}, "contacts")
                 suite.add(count_check("table2_contacts", f"contacts {group} {service}", float(row[group]), s,
-                                      rel_tol, 0 if c is None else c))
+                                      rel_tol, 0 if c is None else c, audit_rows.contact_count_files(service)))
 
     _municipality_checks(suite, ref, data, s, rel_tol)
     text_figures(suite, ref, data, s)
@@ -242,7 +264,7 @@ def _municipality_checks(suite: SuiteChecks, ref: Reference, data: WarehouseData
             seen_persons.add((code, group))
             persons = _lookup(observed, key, "persons")
             suite.add(count_check("v2_v3_persons", f"persons {place} {group}", float(row.persons), s, rel_tol,
-                                  0 if persons is None else persons))
+                                  0 if persons is None else persons, audit_rows.PERSON_FILES))
         contacts = _lookup(observed, key, service)
         contacts = 0 if contacts is None else contacts
         printed_contacts = str(row.contacts).strip()
@@ -253,7 +275,7 @@ def _municipality_checks(suite: SuiteChecks, ref: Reference, data: WarehouseData
             continue
         if expected_persons > 0:
             suite.add(count_check("v2_v3_contacts", f"contacts {place} {group} {service}", float(printed_contacts),
-                                  s, rel_tol, contacts))
+                                  s, rel_tol, contacts, audit_rows.contact_count_files(service)))
         printed_rate = str(row.adjusted_contacts_per_person_year).strip()
         if s == 1 and printed_rate:
             person_months = _num(_lookup(observed, key, "person_months"))
@@ -266,7 +288,7 @@ def _municipality_checks(suite: SuiteChecks, ref: Reference, data: WarehouseData
 # ---------------------------------------------------------------------------------------------------------
 
 def conservation(data: WarehouseData, manifest: Manifest) -> SuiteChecks:
-    suite = SuiteChecks("conservation")
+    suite = SuiteChecks("conservation", audit=data.audit)
     suite.families = {
         "raw_staged_rejected": "every raw row is staged or rejected in staging: raw = staged + rejected",
         "raw_file_staged": "every raw Parquet file has a staging model",
@@ -274,6 +296,10 @@ def conservation(data: WarehouseData, manifest: Manifest) -> SuiteChecks:
         "person_months_vs_contacts": "contacts per group and service in fct_person_months = fct_contacts",
     }
     raw = dict(zip(data.raw_files["file"], data.raw_files["raw"], strict=True))
+    suite.details["raw_staged_rejected"] = [
+        (f"Rejected rows per file and reason ({audit_rows.AUDIT_TABLE}; rows marked 'by' a later model are "
+         "not in this family's sum):"),
+        *audit_rows.summary_lines(data.audit, [f"{file}.parquet" for file in raw])]
     staged = data.staged_files.set_index("file")
     for file, row in staged.iterrows():
         observed = None

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import duckdb
 
-from python_checks import checks
+from python_checks import audit, checks
 from python_checks.docs_offline import ASSETS_DIR, OfflineDocsError, vendor_files
 from python_checks.fetch import fetch
+from python_checks.freshness import stale_warehouse
 from python_checks.gx_runner import DocsNotOfflineError, default_results_dir, run_suites
 from python_checks.reference import (
     PROJECT_DIR,
@@ -43,6 +44,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="relative tolerance of published counts, for real extracts (default 0: exact)")
     parser.add_argument("--suite", action="append", choices=["published_totals", "conservation", "disclosure"],
                         help="run only these suites (repeatable; default: all)")
+    parser.add_argument("--allow-older-warehouse", action="store_true",
+                        help="check a warehouse last written before the newest extract file (extracts copied or "
+                             "touched after the build); by default that stops the checks, since the warehouse "
+                             "was not built from them (a failed build, or a delivery the door refused)")
     args = parser.parse_args(argv)
     if args.docs_dir is None:
         args.docs_dir = args.warehouse.parent / "quality" / "gx_docs"
@@ -56,6 +61,17 @@ def _format(value: object) -> str:
         return "missing"
     number = float(value)  # type: ignore[arg-type]
     return str(int(number)) if number.is_integer() else f"{number:.4f}"
+
+
+def _difference(expected: str, observed: object) -> str:
+    """' (7 fewer)' for a count whose expected text starts with an integer."""
+    try:
+        difference = float(observed) - int(expected.split()[0])  # type: ignore[arg-type]
+    except (TypeError, ValueError, IndexError):
+        return ""
+    if math.isnan(difference) or difference == 0:
+        return ""
+    return f" ({abs(difference):,.0f} {'more' if difference > 0 else 'fewer'})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"python_checks: warehouse {args.warehouse}, raw {args.raw_dir} ({source}), "
           f"reference {args.reference_dir}, relative tolerance {args.relative_tolerance:g}")
     print(f"python_checks: Data Docs {args.docs_dir}, validation results kept in {args.results_dir}")
+    stale = stale_warehouse(args.warehouse, args.raw_dir)
+    if stale and not args.allow_older_warehouse:
+        print(f"python_checks: ERROR: {stale}")
+        return 2
+    if stale:
+        print(f"python_checks: WARNING (--allow-older-warehouse): {stale.splitlines()[0]}")
 
     try:
         data = fetch(args.warehouse, args.raw_dir, project_vars,
@@ -98,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         suites.append(checks.disclosure(data, int(project_vars.get("suppression_threshold", 5)),
                                         bool(project_vars.get("suppress_zero", True))))
     fetched = time.monotonic()
+    print(f"\naudited rows ({audit.AUDIT_TABLE}: raw rows not staged, and why), per file and reason, "
+          "largest first:")
+    for line in audit.summary_lines(data.audit, [f"{file}.parquet" for file in data.raw_files["file"]]):
+        print(f"  {line}")
 
     run_name = f"{args.warehouse.name}-" + (f"scale_{manifest.scale:g}" if manifest.present else "real_extracts")
     docs_error: DocsNotOfflineError | None = None
@@ -119,9 +145,15 @@ def main(argv: list[str] | None = None) -> int:
                                for family, n in families.items()))
         for note in suite.notes:
             print(f"  note: {note}")
+        previous = None
         for failure in result.failures:
             print(f"  FAILED {failure.family}: {failure.cell}: expected {failure.expected}, "
-                  f"observed {_format(failure.observed)}")
+                  f"observed {_format(failure.observed)}"
+                  + (_difference(failure.expected, failure.observed) if failure.audited else ""))
+            if failure.audited:
+                print("    audited rows that may explain it: "
+                      + ("as above" if failure.audited == previous else failure.audited))
+                previous = failure.audited
         failed += 0 if result.success else 1
     print(f"\nGX Data Docs: {index} (every run kept, newest first; results in {args.results_dir})")
     print(f"python_checks: {len(results) - failed}/{len(results)} suites passed "

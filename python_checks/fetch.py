@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from python_checks.audit import empty_audit, fetch_audit
 from python_checks.reference import PROJECT_DIR
 
 CONSERVATION_TEST = PROJECT_DIR / "tests" / "conservation" / "assert_every_raw_row_is_staged_or_rejected.sql"
@@ -43,6 +44,8 @@ class WarehouseData:
     marts_schema_exists: bool
     marts: list[MartView] = field(default_factory=list)
     text_figures: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # audited rows per source_file, rejection_reason, rejected_by_model (python_checks/audit.py)
+    audit: pd.DataFrame = field(default_factory=empty_audit)
 
 
 def staged_sources() -> list[tuple[str, str, str]]:
@@ -191,7 +194,7 @@ def _fetch(con: duckdb.DuckDBPyConnection, raw_dir: Path, v: dict[str, Any], wit
     data = WarehouseData(
         persons_by_group=persons, contacts_by_group_service=contacts, person_month_sums=person_month_sums,
         time_interpreter_share=share, municipalities=municipalities, staged_files=staged_files,
-        raw_files=raw_files, marts_schema_exists=marts_schema_exists, marts=marts)
+        raw_files=raw_files, marts_schema_exists=marts_schema_exists, marts=marts, audit=fetch_audit(con))
     if with_text_figures:
         data.text_figures = _fetch_text_figures(con)
     return data

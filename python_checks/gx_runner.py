@@ -6,6 +6,13 @@ expectations on that frame, restricted to the family's rows with a row condition
 value count as failures). The failed rows, identified by their `cell`, are read back from GX's result
 (unexpected_index_list) and printed.
 
+Naming the damage: a count compared with a published total carries, in the frame's `audited` column, the
+audited rows of the extract files it derives from, per file and reason (python_checks/audit.py). It is one
+of the unexpected index columns, so the stored result and the Data Docs' table of failed rows show it beside
+cell, expected and observed; each expectation's `description` (which the validation page renders) names its
+family's rule and the audited rows of the family's files, and the conservation suite's raw = staged +
+rejected family lists the whole audit once, so a passing run's page shows the usual rejections too.
+
 History: every run's validation results are kept as JSON in GX's own validation results store, a
 filesystem store beside the docs (`results_dir`, default `<docs_dir>/../gx_results`,
 `<suite>/<run name>/<run time>/<batch>.json`). GX's Data Docs index lists every result in that store, newest
@@ -15,6 +22,7 @@ made to work offline (python_checks/docs_offline.py).
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -32,14 +40,14 @@ from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.expectations.row_conditions import Column
 
-from python_checks import docs_offline
+from python_checks import audit, docs_offline
 from python_checks.checks import SuiteChecks
 
 SITE_NAME = "python_checks"
 RESULTS_STORE = "validation_results_history"
 RESULT_FORMAT: dict[str, Any] = {
     "result_format": "COMPLETE",
-    "unexpected_index_column_names": ["cell", "expected", "observed"],
+    "unexpected_index_column_names": ["cell", "expected", "observed", "audited"],
     "return_unique_unexpected_index_column_names": False,
 }
 
@@ -51,6 +59,8 @@ class Failure:
     cell: str
     expected: str
     observed: object
+    # for a count: the audited rows of the files it derives from, per file and reason ("" otherwise)
+    audited: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,28 @@ class SuiteResult:
     failures: list[Failure]
 
 
+def _description(suite: SuiteChecks, family: str, rule: str, details: bool) -> str:
+    """What the Data Docs show for an expectation: its family, rule and (`details`: on the first of the
+    family's two) for counts the audited rows of the files they derive from, and the suite's details. GX
+    1.24 renders `description` on the validation page, line breaks kept, as HTML (so it is escaped here);
+    it does not render `meta` or `notes` there."""
+    lines = [f"{family}: {rule}"]
+    sources = suite.family_sources(family)
+    if details and sources:
+        lines.append(f"Audited rows ({audit.AUDIT_TABLE}) in the files these counts derive from, which can "
+                     "explain a failed count (each failed cell lists those of its own files):")
+        listed = audit.per_file(suite.audit, sources)
+        lines += [f"{file}: {reasons}" for file, _, reasons in listed]
+        found = {file for file, _, _ in listed}
+        if none := [file for file in sources if file not in found]:
+            lines.append(f"none in {', '.join(none)}")
+    if details:
+        lines += suite.details.get(family, [])
+    elif sources or family in suite.details:
+        lines.append("(audited rows: see the expectation above)")
+    return "\n".join(html.escape(line, quote=False) for line in lines)
+
+
 def _expectations(suite: SuiteChecks) -> list[Any]:
     expectations: list[Any] = []
     families = dict.fromkeys(c.family for c in suite.checks)
@@ -68,11 +100,11 @@ def _expectations(suite: SuiteChecks) -> list[Any]:
         notes = suite.families.get(family, family)
         condition = Column("family") == family
         for column_a, column_b, side in (("observed", "lower", "at least"), ("upper", "observed", "at most")):
+            rule = f"{notes} (observed {side} the band's {'lower' if side == 'at least' else 'upper'} end)"
             expectations.append(gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A=column_a, column_B=column_b, or_equal=True, ignore_row_if="neither",
-                row_condition=condition,
-                meta={"notes": f"{notes} (observed {side} the band's {'lower' if side == 'at least' else 'upper'} end)",
-                      "family": family},
+                row_condition=condition, description=_description(suite, family, rule, side == "at least"),
+                meta={"notes": rule, "family": family},
             ))
     return expectations
 
@@ -146,6 +178,8 @@ def run_suites(suites: list[SuiteChecks], docs_dir: Path, results_dir: Path | No
     results: list[SuiteResult] = []
     for suite in suites:
         frame = suite.frame()
+        # GX renders the failed rows' cells as HTML
+        frame["audited"] = frame["audited"].map(lambda text: html.escape(text, quote=False))
         asset = datasource.add_dataframe_asset(name=suite.name)
         batch_definition = asset.add_batch_definition_whole_dataframe(f"{suite.name}_checks")
         gx_suite = context.suites.add(gx.ExpectationSuite(
@@ -173,7 +207,8 @@ def run_suites(suites: list[SuiteChecks], docs_dir: Path, results_dir: Path | No
                     if cell in seen:
                         continue
                     seen.add(cell)
-                    failures.append(Failure(suite.name, family, cell, str(row.get("expected")), row.get("observed")))
+                    failures.append(Failure(suite.name, family, cell, str(row.get("expected")), row.get("observed"),
+                                            html.unescape(str(row.get("audited") or ""))))
         results.append(SuiteResult(suite.name, run.success and not failures, len(frame), failures))
     index = docs_dir / "index.html"
     try:

@@ -8,6 +8,7 @@ of python_checks/docs_offline.py, which does the rewriting.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -142,6 +143,56 @@ def test_make_test_docs_load_nothing_from_the_network() -> None:
     for library in ("jquery", "bootstrap.min.js", "bootstrap-table.min.js"):
         assert any(library in url for url in scripts), f"index.html loads no local {library}: {scripts}"
     assert local_code > 20
+
+
+def _page_text(page: Path) -> str:
+    """A page's visible text, line breaks kept, markup and whitespace runs removed."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+    text = re.sub(r"<[^>]+>", " ", text.replace("<br>", "\n"))
+    return re.sub(r"[ \t]+", " ", html.unescape(text))
+
+
+def test_a_failed_count_shows_its_audited_rows_in_the_data_docs(tmp_path: Path) -> None:
+    """The validation page shows, for the failed cell, the audited rows of its files (escaped: GX renders
+    the text as HTML), and each count family's description lists those of the family's files."""
+    audit = pd.DataFrame({"source_file": ["ssb/persons.parquet", "ssb/persons.parquet", "npr/phv.parquet"],
+                          "rejection_reason": ["birth year < 1900 & <b>bold</b>", "missing sex", "unknown care level"],
+                          "rejected_by_model": ["base_ssb__persons", "base_ssb__persons",
+                                                "base_npr__adult_mental_health_episodes"],
+                          "n_rows": [28, 3, 40]})
+    suite = checks.SuiteChecks("published_totals", audit=audit)
+    suite.families = {"table1_persons": "persons per group"}
+    suite.add(checks.Check("table1_persons", "persons ukraine_recent", "63818", 63818, 63818, 63790,
+                           ("ssb/persons.parquet", "ssb/residence.parquet")))
+    suite.add(checks.Check("table1_persons", "persons other_recent", "20", 20, 20, 20,
+                           ("ssb/persons.parquet", "ssb/residence.parquet")))
+    results, _ = run_suites([suite], tmp_path / "docs")
+    expected = ("ssb/persons.parquet: 28 'birth year < 1900 & <b>bold</b>', 3 'missing sex'; "
+                "none in ssb/residence.parquet")
+    assert [(f.cell, f.audited) for f in results[0].failures] == [("persons ukraine_recent", expected)]
+    page = next((tmp_path / "docs" / "validations").rglob("*.html"))
+    source = page.read_text(encoding="utf-8")
+    assert "<b>bold</b>" not in source and "&lt;b&gt;bold&lt;/b&gt;" in source
+    text = _page_text(page)
+    # the table of failed rows: cell, expected, observed, audited
+    assert re.search(r"persons ukraine_recent\s+63818\s+63790\.0\s+ssb/persons\.parquet: 28 'birth year < 1900 "
+                     r"& <b>bold</b>', 3 'missing sex'; none in ssb/residence\.parquet", text), text
+    # the family's description: its rule, then the audited rows of its files, not the other files'
+    assert "table1_persons: persons per group (observed at least the band's lower end)" in text
+    assert "ssb/persons.parquet: 28 'birth year < 1900 & <b>bold</b>', 3 'missing sex'\nnone in ssb/residence" in text
+    assert "unknown care level" not in text
+
+
+def test_make_test_docs_show_the_audit_of_a_passing_run() -> None:
+    """The conservation page of the run `make test` made lists every file's audited rows once."""
+    site = Path(os.environ.get("TEST_GX_DOCS", REPO / "data" / "test" / "gx_docs"))
+    pages = sorted((site / "validations" / "conservation").rglob("*.html"), key=lambda p: p.parts[-2])
+    if not pages:
+        pytest.fail(f"no conservation page in {site}: run `make test`, which writes them and sets TEST_GX_DOCS")
+    text = _page_text(pages[-1])
+    assert "Rejected rows per file and reason (intermediate.int_staging_rejections" in text
+    assert re.search(r"ssb/persons\.parquet\s+[\d,]+: [\d,]+ '[^']+'", text), text
+    assert re.search(r"total [\d,]+ audited rows in \d+ file\(s\)", text), text
 
 
 def test_every_run_is_kept_newest_first_and_works_offline(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """The Great Expectations checkpoint (python_checks) passes on a built test warehouse and fails, naming
-the cell, when a published number or an extract is perturbed.
+the cell, when a published number or an extract is perturbed; a failed count lists the audited rows of its
+files (file, reason, rows); a warehouse that is missing or older than the extracts is named as such.
 
 The tests need a built warehouse: TEST_WAREHOUSE and TEST_RAW_DIR (set by `make test` after building;
 default data/test/warehouse.duckdb and data/test/raw). Without one they fail: run `make test`.
@@ -12,6 +13,7 @@ import math
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -21,7 +23,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from python_checks import checks
+from python_checks import audit, checks
 from python_checks.cli import main
 from python_checks.fetch import MartView, WarehouseData
 from python_checks.gx_runner import run_suites
@@ -168,11 +170,163 @@ def test_fails_when_rows_are_dropped_from_an_extract(built: tuple[Path, Path], t
         con.execute(f"copy (select * from read_parquet('{source}') limit (select count(*) - 7 "
                     f"from read_parquet('{source}'))) to '{raw_copy / 'ssb' / 'residence.parquet'}' (format parquet)")
 
+    # The changed file is newer than the warehouse: the checks say so instead of comparing.
     code, out = _run(capsys, "--warehouse", warehouse, "--raw-dir", raw_copy, "--docs-dir", tmp_path / "docs",
                      "--suite", "conservation")
-    assert code != 0, out
+    assert code == 2, out
+    assert f"warehouse {warehouse} is older than the extracts in {raw_copy}" in out
+    assert "newest ssb/residence.parquet" in out and "FAILED" not in out
+    # Checked anyway, conservation names the file.
+    code, out = _run(capsys, "--warehouse", warehouse, "--raw-dir", raw_copy, "--docs-dir", tmp_path / "docs",
+                     "--suite", "conservation", "--allow-older-warehouse")
+    assert code == 1, out
     assert "FAILED raw_staged_rejected: rows ssb/residence" in out
     assert "FAILED manifest_rows: rows ssb/residence: raw file vs manifest" in out
+
+
+def _explanation(out: str, cell: str) -> str:
+    """The audited rows printed under the failed cell (following "as above" back to the text it repeats)."""
+    lines = out.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith("FAILED ") and f": {cell}: " in line)
+    prefix = "audited rows that may explain it: "
+    for line in reversed(lines[:index + 2]):
+        text = line.strip()
+        if text.startswith(prefix) and text != prefix + "as above":
+            return text.removeprefix(prefix)
+    raise AssertionError(f"no audited rows printed for {cell}:\n{out}")
+
+
+def test_a_failed_count_names_the_audited_rows_of_its_files(built: tuple[Path, Path], tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Rows lost from a copy of the warehouse and audited with a reason: the failed counts say how many rows
+    of which file were audited for which reason, only for the files each count derives from; so does the
+    stored GX result."""
+    warehouse, raw_dir = built
+    damaged = tmp_path / "warehouse.duckdb"  # the views name the database after the file: keep the name
+    shutil.copyfile(warehouse, damaged)
+    with duckdb.connect(str(damaged)) as con:
+        persons = con.execute("select count(*) from core.dim_persons where group_key = 'other_recent'").fetchone()
+        con.execute("""delete from core.dim_persons where person_id in (
+                           select person_id from core.dim_persons where group_key = 'other_recent'
+                           order by person_id limit 7)""")
+        con.execute("""insert into intermediate.int_staging_rejections
+                       select 'ssb/persons.parquet', 'ssb.persons', 900000000 + i, cast(i as varchar),
+                           'birth year before 1900', 'base_ssb__persons'
+                       from range(7) as t(i)""")
+        contacts = con.execute("""select count(*) from core.fct_contacts as c
+                                  inner join core.dim_persons as p on c.person_id = p.person_id
+                                  where p.group_key = 'general_population' and c.service_key = 'gp_contact'""").fetchone()
+        con.execute("""delete from core.fct_contacts where rowid in (
+                           select c.rowid from core.fct_contacts as c
+                           inner join core.dim_persons as p on c.person_id = p.person_id
+                           where p.group_key = 'general_population' and c.service_key = 'gp_contact'
+                           order by c.rowid limit 5)""")
+        con.execute("""insert into intermediate.int_staging_rejections
+                       select 'kpr/kuhr_regninger.parquet', 'kpr.kuhr_regninger', 900000000 + i, cast(i as varchar),
+                           'bill rejected', 'int_bills_classified'
+                       from range(5) as t(i)""")
+    assert persons and contacts
+
+    code, out = _run(capsys, "--warehouse", damaged, "--raw-dir", raw_dir, "--docs-dir", tmp_path / "docs",
+                     "--suite", "published_totals")
+    assert code == 1, out
+    assert (f"FAILED table1_persons: persons other_recent: expected {persons[0]}, observed {persons[0] - 7} "
+            "(7 fewer)") in out
+    persons_text = _explanation(out, "persons other_recent")
+    assert persons_text.startswith("ssb/persons.parquet: "), persons_text
+    assert "7 'birth year before 1900'" in persons_text
+    assert "kuhr" not in persons_text and "bill rejected" not in persons_text  # not a file persons derive from
+    assert "none in ssb/residence.parquet" in persons_text
+
+    assert (f"FAILED table2_contacts: contacts general_population gp_contact: expected {contacts[0]}, "
+            f"observed {contacts[0] - 5} (5 fewer)") in out
+    contacts_text = _explanation(out, "contacts general_population gp_contact")
+    bills = next(part for part in contacts_text.split("; ") if part.startswith("kpr/kuhr_regninger.parquet: "))
+    assert bills.endswith(", 5 'bill rejected' (by int_bills_classified)"), bills  # largest first: the 5 last
+    assert "7 'birth year before 1900'" in contacts_text  # a person not staged takes their contacts along
+    assert "npr/" not in contacts_text and "hom_vedtak" not in contacts_text
+
+    # Printed once at the top, every file; and in the GX result GX stored, beside the failed cell.
+    summary = out[out.index("audited rows (intermediate.int_staging_rejections"):out.index("[FAIL] suite")]
+    assert "7 'birth year before 1900'" in summary and "5 'bill rejected' (by int_bills_classified)" in summary
+    stored = next((tmp_path / "gx_results" / "published_totals").rglob("*.json"))
+    failed = {row["cell"]: row["audited"]
+              for result in json.loads(stored.read_text())["results"] if not result["success"]
+              for row in result["result"]["unexpected_index_list"]}
+    assert failed["persons other_recent"] == persons_text
+    page = next((tmp_path / "docs" / "validations" / "published_totals").rglob("*.html")).read_text()
+    assert "7 'birth year before 1900'" in page
+
+
+def test_a_count_without_audited_rows_says_so(tmp_path: Path) -> None:
+    """The explanation lists files largest first, reasons largest first, and says which files have none."""
+    frame = pd.DataFrame({
+        "source_file": ["ssb/persons.parquet", "ssb/persons.parquet", "npr/phv.parquet", "kpr/hom_vedtak.parquet"],
+        "rejection_reason": ["missing sex", "duplicate person id", "unknown care level", "from-date after to-date"],
+        "rejected_by_model": ["base_ssb__persons", "base_ssb__persons", "base_npr__adult_mental_health_episodes",
+                              "base_kpr__home_care_decisions"],
+        "n_rows": [3, 1200, 40, 9]})
+    assert audit.explain(frame, audit.contact_count_files("mental_adult_outpatient")) == (
+        "ssb/persons.parquet: 1,200 'duplicate person id', 3 'missing sex'; npr/phv.parquet: 40 'unknown care "
+        "level'; none in ssb/residence.parquet")
+    assert audit.explain(frame, audit.contact_count_files("somatic_day")).startswith("ssb/persons.parquet")
+    assert "hom_vedtak" not in audit.explain(frame, audit.contact_count_files("somatic_day"))
+    assert audit.explain(frame, audit.contact_count_files("home_care_decision")).startswith(
+        "ssb/persons.parquet: 1,200 'duplicate person id', 3 'missing sex'; kpr/hom_vedtak.parquet: 9 ")
+    assert audit.explain(frame.iloc[0:0], audit.PERSON_FILES).startswith(
+        "no audited rows in ssb/persons.parquet, ssb/residence.parquet")
+
+
+def _raw_copy_with_a_new_manifest(raw_dir: Path, target: Path) -> Path:
+    """The test extracts, linked, with manifest.json copied: a file written now, after the warehouse."""
+    for path in raw_dir.rglob("*"):
+        if path.is_file():
+            link = target / path.relative_to(raw_dir)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            if path.name == "manifest.json":
+                shutil.copyfile(path, link)
+            else:
+                link.symlink_to(path)
+    return target
+
+
+def test_a_warehouse_older_than_the_extracts_is_named_not_checked(built: tuple[Path, Path], tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """After a refused delivery or a failed build the old warehouse stays: the checks say so and stop."""
+    _, raw_dir = built
+    raw_copy = _raw_copy_with_a_new_manifest(raw_dir, tmp_path / "raw")
+    old = tmp_path / "secure" / "warehouse.duckdb"
+    old.parent.mkdir()
+    old.write_bytes(b"not opened")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+
+    code, out = _run(capsys, "--warehouse", old, "--raw-dir", raw_copy, "--docs-dir", tmp_path / "docs")
+    assert code == 2, out
+    assert f"ERROR: warehouse {old} is older than the extracts in {raw_copy}" in out
+    assert "newest manifest.json): it was not built from them" in out
+    assert "the door: it probably refused the delivery" in out
+    assert f"make check-extracts RAW_DIR={raw_copy} WAREHOUSE={old}" in out
+    assert "FAILED" not in out and "suite" not in out and not (tmp_path / "docs").exists()
+
+    # A build started after the extracts and never swapped in: dbt build failed (or is running).
+    building = old.parent / ".building" / "warehouse.duckdb"
+    building.parent.mkdir()
+    building.write_bytes(b"half built")
+    code, out = _run(capsys, "--warehouse", old, "--raw-dir", raw_copy, "--docs-dir", tmp_path / "docs")
+    assert code == 2, out
+    assert f"A build into {building.absolute()}" in out and "was not swapped in: dbt build failed" in out
+    assert "Mend what dbt build names" in out and "make check-extracts" not in out
+
+
+def test_a_missing_warehouse_is_named(built: tuple[Path, Path], tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    _, raw_dir = built
+    missing = tmp_path / "warehouse.duckdb"
+    code, out = _run(capsys, "--warehouse", missing, "--raw-dir", raw_dir, "--docs-dir", tmp_path / "docs")
+    assert code == 2, out
+    assert f"ERROR: warehouse {missing} not found: nothing has been built from the extracts in {raw_dir}" in out
+    assert "make check-extracts" in out and "Traceback" not in out
 
 
 def _data_with_marts(marts: list[MartView], schema_exists: bool = True) -> WarehouseData:
