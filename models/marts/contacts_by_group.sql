@@ -16,7 +16,10 @@ cells as (
         contacts_by_group.*,
         service_sets.service_set_key,
         coalesce(service_sets.is_set_total, false) as is_set_total,
-        least(contacts_by_group.contacts, contacts_by_group.persons) as primary_basis
+        -- Contacts rest on the persons followed (as in annual_rates, which publishes the same contacts and
+        -- so must hide the same cells).
+        least(contacts_by_group.contacts, contacts_by_group.persons, contacts_by_group.persons_followed)
+            as primary_basis
     from contacts_by_group
     left join service_sets
         on contacts_by_group.service_key = service_sets.service_key

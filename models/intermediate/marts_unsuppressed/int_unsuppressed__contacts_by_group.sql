@@ -31,6 +31,7 @@ final as (
         services.per_unit,
         services.sort_order,
         population.persons,
+        population.persons_followed,
         group_service_contacts.contacts,
         population.mean_follow_up_months,
         cast(group_service_contacts.contacts as double) / population.persons as contacts_per_person,
