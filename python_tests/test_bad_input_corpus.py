@@ -21,6 +21,7 @@ points at its own delivery, so dbt's partial parsing keeps working across cases.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -85,10 +86,11 @@ class Corpus:
         """A copy of the clean delivery: every file a link to the clean one until a case rewrites it."""
         raw = folder / name
         for path in CLEAN_RAW.rglob("*"):
-            if path.is_file():
+            if path.is_file() and path.name != "manifest.json":
                 target = raw / path.relative_to(CLEAN_RAW)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.symlink_to(path)
+        write_manifest_without_checksums(raw / "manifest.json")
         return raw
 
     def build(self, raw: Path, *, marts: bool = False) -> list[str]:
@@ -154,6 +156,14 @@ def rewrite(raw: Path, name: str, sql: str) -> None:
         con.sql(f"create view src as select * from read_parquet('{source}', file_row_number = true)")
         con.sql(f"copy ({sql}) to '{path}' (format parquet)")
     (raw / "manifest.json").unlink(missing_ok=True)  # the clean manifest no longer describes the delivery
+
+
+def write_manifest_without_checksums(path: Path) -> None:
+    """The clean manifest without its sha256 digests: each case damages files on purpose, and the door's
+    checksum verification (python_tests/test_faults.py) would refuse them before the rule a case covers."""
+    manifest = json.loads((CLEAN_RAW / "manifest.json").read_text(encoding="utf-8"))
+    manifest.pop("sha256", None)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def run_door(raw: Path, *flags: str) -> subprocess.CompletedProcess[str]:
@@ -495,7 +505,7 @@ DOOR_CASES: dict[str, tuple[Callable[[Path], None], str]] = {
                             "npr/phv_del2.parquet: refused: a delivery in parts"),
     "a manifest that disagrees with the files": (
         lambda raw: rewrite(raw, "npr/somatikk", "select * exclude (file_row_number) from src limit 10")
-        or shutil.copyfile(CLEAN_RAW / "manifest.json", raw / "manifest.json"),
+        or write_manifest_without_checksums(raw / "manifest.json"),
         "manifest.json: refused: lists"),
     "text that is not UTF-8": (_invalid_utf8,
                                "kpr/kuhr_diagnoser.parquet, column diagnosekode: 1 value is not valid UTF-8 text (row 8)"),
