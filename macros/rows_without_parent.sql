@@ -13,19 +13,11 @@
     with
 
     rwp__child_blocks as (
-        select
-            {{ child_key }} >> 6 as key_block,
-            bit_or(cast(1 as ubigint) << cast({{ child_key }} & 63 as ubigint)) as key_mask
-        from {{ child }}
-        group by 1
+        {{ key_block_masks(child, child_key) }}
     ),
 
     rwp__parent_blocks as (
-        select
-            {{ parent_key }} >> 6 as key_block,
-            bit_or(cast(1 as ubigint) << cast({{ parent_key }} & 63 as ubigint)) as key_mask
-        from {{ parent }}
-        group by 1
+        {{ key_block_masks(parent, parent_key) }}
     ),
 
     rwp__candidate_blocks as (
@@ -58,4 +50,14 @@
         where parent_rows.{{ parent_key }} is not null
     )
     {%- endif %}
+{%- endmacro %}
+
+
+{#- One row per block of 64 consecutive keys of `relation`, with a 64-bit mask of the keys present. -#}
+{% macro key_block_masks(relation, key) -%}
+    select
+        {{ key }} >> 6 as key_block,
+        bit_or(cast(1 as ubigint) << cast({{ key }} & 63 as ubigint)) as key_mask
+    from {{ relation }}
+    group by 1
 {%- endmacro %}

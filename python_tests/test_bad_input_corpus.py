@@ -21,7 +21,6 @@ points at its own delivery, so dbt's partial parsing keeps working across cases.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -36,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from deliveries import linked_delivery
 
 from extract_contract.check import check_delivery
 
@@ -79,19 +79,8 @@ class Corpus:
         self.cases = 0
 
     def delivery(self, name: str) -> Path:
-        return self.delivery_in(self.work / "deliveries", name)
+        return linked_delivery(CLEAN_RAW, self.work / "deliveries" / name, checksums=False)
 
-    @staticmethod
-    def delivery_in(folder: Path, name: str) -> Path:
-        """A copy of the clean delivery: every file a link to the clean one until a case rewrites it."""
-        raw = folder / name
-        for path in CLEAN_RAW.rglob("*"):
-            if path.is_file() and path.name != "manifest.json":
-                target = raw / path.relative_to(CLEAN_RAW)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.symlink_to(path)
-        write_manifest_without_checksums(raw / "manifest.json")
-        return raw
 
     def build(self, raw: Path, *, marts: bool = False) -> list[str]:
         """Builds `raw` into a copy of the clean build: the models from the files the case damaged (those
@@ -156,14 +145,6 @@ def rewrite(raw: Path, name: str, sql: str) -> None:
         con.sql(f"create view src as select * from read_parquet('{source}', file_row_number = true)")
         con.sql(f"copy ({sql}) to '{path}' (format parquet)")
     (raw / "manifest.json").unlink(missing_ok=True)  # the clean manifest no longer describes the delivery
-
-
-def write_manifest_without_checksums(path: Path) -> None:
-    """The clean manifest without its sha256 digests: each case damages files on purpose, and the door's
-    checksum verification (python_tests/test_faults.py) would refuse them before the rule a case covers."""
-    manifest = json.loads((CLEAN_RAW / "manifest.json").read_text(encoding="utf-8"))
-    manifest.pop("sha256", None)
-    path.write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def run_door(raw: Path, *flags: str) -> subprocess.CompletedProcess[str]:
@@ -482,6 +463,13 @@ def _invalid_utf8(raw: Path) -> None:
     pq.write_table(table, path)
 
 
+def _manifest_that_disagrees(raw: Path) -> None:
+    """10 rows of somatikk where the (kept) manifest lists them all."""
+    manifest = (raw / "manifest.json").read_text(encoding="utf-8")
+    rewrite(raw, "npr/somatikk", "select * exclude (file_row_number) from src limit 10")
+    (raw / "manifest.json").write_text(manifest, encoding="utf-8")
+
+
 DOOR_CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "a missing file": (lambda raw: (raw / "kpr/hom_vedtak.parquet").unlink(),
                        "kpr/hom_vedtak.parquet: missing file"),
@@ -503,10 +491,7 @@ DOOR_CASES: dict[str, tuple[Callable[[Path], None], str]] = {
                               "kpr/kuhr_takster.parquet, column enkeltregning_lnr: expected integer, found text"),
     "a delivery in parts": (lambda raw: shutil.copyfile(raw / "npr/phv.parquet", raw / "npr/phv_del2.parquet"),
                             "npr/phv_del2.parquet: refused: a delivery in parts"),
-    "a manifest that disagrees with the files": (
-        lambda raw: rewrite(raw, "npr/somatikk", "select * exclude (file_row_number) from src limit 10")
-        or write_manifest_without_checksums(raw / "manifest.json"),
-        "manifest.json: refused: lists"),
+    "a manifest that disagrees with the files": (_manifest_that_disagrees, "manifest.json: refused: lists"),
     "text that is not UTF-8": (_invalid_utf8,
                                "kpr/kuhr_diagnoser.parquet, column diagnosekode: 1 value is not valid UTF-8 text (row 8)"),
 }
@@ -517,7 +502,7 @@ def test_damaged_delivery_is_refused_at_the_door(tmp_path: Path, case: str) -> N
     if not (CLEAN_RAW / "manifest.json").exists():
         pytest.fail(f"no test extracts in {CLEAN_RAW}: run `make test`")
     damage, message = DOOR_CASES[case]
-    raw = Corpus.delivery_in(tmp_path, "raw")
+    raw = linked_delivery(CLEAN_RAW, tmp_path / "raw", checksums=False)
     damage(raw)
     door = run_door(raw)
     assert door.returncode == 1, f"{case}: the door let it through:\n{door.stdout}"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from deliveries import linked_delivery
 
 from extract_contract.check import check_delivery, load_contract
 from extract_contract.cli import DOCS_END, DOCS_START, contract_table, main
@@ -34,17 +35,7 @@ def clean_raw() -> Path:
 
 @pytest.fixture()
 def delivery(clean_raw: Path, tmp_path: Path) -> Path:
-    raw = tmp_path / "raw"
-    for path in clean_raw.rglob("*"):
-        if path.is_file():
-            target = raw / path.relative_to(clean_raw)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.symlink_to(path)
-    manifest = json.loads((clean_raw / "manifest.json").read_text())
-    manifest.pop("sha256", None)
-    (raw / "manifest.json").unlink()
-    (raw / "manifest.json").write_text(json.dumps(manifest, indent=2))
-    return raw
+    return linked_delivery(clean_raw, tmp_path / "raw", checksums=False)
 
 
 def _rewrite(raw: Path, name: str, select: str, tail: str = "") -> None:

@@ -32,6 +32,7 @@ from typing import Any
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from deliveries import linked_delivery
 
 from extract_contract.check import check_delivery
 from extract_contract.cli import main as door
@@ -66,16 +67,7 @@ FILES = sorted(f"{name}.parquet" for name in json.loads((RAW_DIR / "manifest.jso
 @pytest.fixture()
 def delivery(clean_raw: Path, tmp_path: Path) -> Path:
     """A copy of the test delivery: links to its files, its own manifest.json (with `sha256`)."""
-    raw = tmp_path / "raw"
-    for path in clean_raw.rglob("*"):
-        if path.is_file():
-            target = raw / path.relative_to(clean_raw)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if path.name == "manifest.json":
-                shutil.copy(path, target)
-            else:
-                target.symlink_to(path)
-    return raw
+    return linked_delivery(clean_raw, tmp_path / "raw", checksums=True)
 
 
 def _errors(raw: Path) -> list[str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from deliveries import linked_delivery
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -279,15 +280,7 @@ def test_a_count_without_audited_rows_says_so(tmp_path: Path) -> None:
 
 def _raw_copy_with_a_new_manifest(raw_dir: Path, target: Path) -> Path:
     """The test extracts, linked, with manifest.json copied: a file written now, after the warehouse."""
-    for path in raw_dir.rglob("*"):
-        if path.is_file():
-            link = target / path.relative_to(raw_dir)
-            link.parent.mkdir(parents=True, exist_ok=True)
-            if path.name == "manifest.json":
-                shutil.copyfile(path, link)
-            else:
-                link.symlink_to(path)
-    return target
+    return linked_delivery(raw_dir, target, checksums=True)
 
 
 def test_a_warehouse_older_than_the_extracts_is_named_not_checked(built: tuple[Path, Path], tmp_path: Path,

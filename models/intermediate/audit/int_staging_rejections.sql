@@ -26,14 +26,30 @@
 {%- set accepted_bills -%}
     (select bill_id, person_id, source_row_number from {{ ref('int_bills_classified') }} where rejection_reason is null)
 {%- endset -%}
-{#- Stage 3: (source as register.file, the staged rows with a person_id, the record key expression). -#}
-{%- set person_linked = [
-    ('ssb.residence', ref('stg_ssb__residences'), "concat_ws('|', person_id, residence_year)"),
-    ('kpr.kuhr_regninger', accepted_bills, "cast(bill_id as varchar)"),
-    ('kpr.hom_vedtak', ref('stg_kpr__home_care_decisions'), "cast(decision_id as varchar)"),
-    ('npr.somatikk', ref('stg_npr__somatic_episodes'), "cast(episode_id as varchar)"),
-    ('npr.phv', ref('stg_npr__adult_mental_health_episodes'), "cast(episode_id as varchar)"),
-    ('npr.phbu', ref('stg_npr__child_mental_health_episodes'), "cast(episode_id as varchar)"),
+{#- Stage 3, the parents a row links to: its key, the file's base model that says whether the file delivers
+    the key at all ('<parent> rejected' or '<parent> missing'), and whether keys are serial integers. -#}
+{%- set parents = {
+    'bill': ('bill_id', ref('base_kpr__bills'), true),
+    'person': ('person_id', ref('base_ssb__persons'), dense_person_ids),
+} -%}
+{#- The links: (source as register.file, its staged rows, the record key expression, the parent, the
+    parent's rows it must match). Diagnoses and persons' bills link to the bills accepted in stage 2. -#}
+{%- set links = [
+    ('kpr.kuhr_takster', ref('stg_kpr__bill_tariffs'), "concat_ws('|', bill_id, tariff_code)", 'bill',
+        ref('stg_kpr__bills')),
+    ('kpr.kuhr_diagnoser', ref('stg_kpr__bill_diagnoses'), "concat_ws('|', bill_id, code_system, diagnosis_code)",
+        'bill', accepted_bills),
+    ('ssb.residence', ref('stg_ssb__residences'), "concat_ws('|', person_id, residence_year)", 'person',
+        ref('stg_ssb__persons')),
+    ('kpr.kuhr_regninger', accepted_bills, "cast(bill_id as varchar)", 'person', ref('stg_ssb__persons')),
+    ('kpr.hom_vedtak', ref('stg_kpr__home_care_decisions'), "cast(decision_id as varchar)", 'person',
+        ref('stg_ssb__persons')),
+    ('npr.somatikk', ref('stg_npr__somatic_episodes'), "cast(episode_id as varchar)", 'person',
+        ref('stg_ssb__persons')),
+    ('npr.phv', ref('stg_npr__adult_mental_health_episodes'), "cast(episode_id as varchar)", 'person',
+        ref('stg_ssb__persons')),
+    ('npr.phbu', ref('stg_npr__child_mental_health_episodes'), "cast(episode_id as varchar)", 'person',
+        ref('stg_ssb__persons')),
 ] -%}
 with
 
@@ -75,92 +91,53 @@ classification_rejections as (
 ),
 
 -- Stage 3: the links between files.
-tariffs_without_bill as (
-    {{ rows_without_parent(ref('stg_kpr__bill_tariffs'), 'bill_id', ref('stg_kpr__bills'), 'bill_id') }}
-),
-
-diagnoses_without_bill as (
-    {{ rows_without_parent(ref('stg_kpr__bill_diagnoses'), 'bill_id', accepted_bills, 'bill_id') }}
-),
-
-bill_linked_rows as (
-    select
-        'kpr.kuhr_takster' as source_name,
-        source_row_number,
-        bill_id,
-        concat_ws('|', bill_id, tariff_code) as record_key
-    from tariffs_without_bill
-    union all
-    select
-        'kpr.kuhr_diagnoser' as source_name,
-        source_row_number,
-        bill_id,
-        concat_ws('|', bill_id, code_system, diagnosis_code) as record_key
-    from diagnoses_without_bill
-),
-
--- The bill ids of those rows that the bills file delivers (and staging rejected): a small set looked up in
--- the bills, not the bills looked up in it.
-delivered_bill_ids as (
-    select distinct bill_id
-    from {{ ref('base_kpr__bills') }}
-    where bill_id in (select bill_linked_rows.bill_id from bill_linked_rows)
-),
-
-bill_link_rejections as (
-    select
-        replace(bill_linked_rows.source_name, '.', '/') || '.parquet' as source_file,
-        bill_linked_rows.source_name,
-        bill_linked_rows.source_row_number,
-        bill_linked_rows.record_key,
-        case when delivered_bill_ids.bill_id is null then 'bill missing' else 'bill rejected' end
-            as rejection_reason,
-        'int_staging_rejections' as rejected_by_model
-    from bill_linked_rows
-    left join delivered_bill_ids
-        on bill_linked_rows.bill_id = delivered_bill_ids.bill_id
-),
-
-{% for source_name, staged, record_key in person_linked %}
-    {{ source_name | replace('.', '_') }}_without_person as (
+{% for source_name, staged, record_key, parent, parent_rows in links %}
+    {{ source_name | replace('.', '_') }}_without_{{ parent }} as (
         {{ rows_without_parent(
-            staged, 'person_id', ref('stg_ssb__persons'), 'person_id', dense_integer=dense_person_ids
+            staged, parents[parent][0], parent_rows, parents[parent][0], dense_integer=parents[parent][2]
         ) }}
     ),
 
 {% endfor -%}
-person_linked_rows as (
-    {% for source_name, staged, record_key in person_linked -%}
+{% for parent, spec in parents.items() %}
+    {%- set key, delivering_model = spec[0], spec[1] %}
+    {{ parent }}_linked_rows as (
+        {% for source_name, staged, record_key, link_parent, parent_rows in links if link_parent == parent -%}
+            select
+                '{{ source_name }}' as source_name,
+                source_row_number,
+                {{ key }} as parent_key,
+                {{ record_key }} as record_key
+            from {{ source_name | replace('.', '_') }}_without_{{ parent }}
+            {% if not loop.last %}union all{% endif %}
+        {% endfor %}
+    ),
+
+    -- The keys of those rows that the parent's file delivers (and staging rejected): a small set looked up
+    -- in the file's rows, not the file's rows looked up in it.
+    delivered_{{ parent }}_keys as (
+        select distinct {{ key }} as parent_key
+        from {{ delivering_model }}
+        where {{ key }} in (select {{ parent }}_linked_rows.parent_key from {{ parent }}_linked_rows)
+    ),
+
+    {{ parent }}_link_rejections as (
         select
-            '{{ source_name }}' as source_name,
-            source_row_number,
-            person_id,
-            {{ record_key }} as record_key
-        from {{ source_name | replace('.', '_') }}_without_person
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-),
+            replace({{ parent }}_linked_rows.source_name, '.', '/') || '.parquet' as source_file,
+            {{ parent }}_linked_rows.source_name,
+            {{ parent }}_linked_rows.source_row_number,
+            {{ parent }}_linked_rows.record_key,
+            case
+                when delivered_{{ parent }}_keys.parent_key is null then '{{ parent }} missing'
+                else '{{ parent }} rejected'
+            end as rejection_reason,
+            'int_staging_rejections' as rejected_by_model
+        from {{ parent }}_linked_rows
+        left join delivered_{{ parent }}_keys
+            on {{ parent }}_linked_rows.parent_key = delivered_{{ parent }}_keys.parent_key
+    ),
 
-delivered_person_ids as (
-    select distinct person_id
-    from {{ ref('base_ssb__persons') }}
-    where person_id in (select person_linked_rows.person_id from person_linked_rows)
-),
-
-person_link_rejections as (
-    select
-        replace(person_linked_rows.source_name, '.', '/') || '.parquet' as source_file,
-        person_linked_rows.source_name,
-        person_linked_rows.source_row_number,
-        person_linked_rows.record_key,
-        case when delivered_person_ids.person_id is null then 'person missing' else 'person rejected' end
-            as rejection_reason,
-        'int_staging_rejections' as rejected_by_model
-    from person_linked_rows
-    left join delivered_person_ids
-        on person_linked_rows.person_id = delivered_person_ids.person_id
-),
-
+{% endfor -%}
 final as (
     select * from staging_rejections
     union all
