@@ -14,6 +14,7 @@
 -- depends_on: {{ ref('diagnosis_chapter_shares') }}
 -- depends_on: {{ ref('municipality_rates') }}
 -- depends_on: {{ ref('refugee_health_service_comparison') }}
+-- depends_on: {{ ref('municipality_traffic_light') }}
 {%- set threshold = var('suppression_threshold', 5) | int -%}
 {%- set lowest = 0 if (var('suppress_zero', true) | string | lower) in ['true', '1', 'yes'] else 1 -%}
 {%- set scans = [] -%}

@@ -49,6 +49,16 @@ refugee_health_service_comparison as (
     select * from {{ ref('refugee_health_service_comparison') }}
 ),
 
+municipality_traffic_light as (
+    select * from {{ ref('municipality_traffic_light') }}
+),
+
+-- Only to know whether the national set is closed: are there persons without a known settlement
+-- municipality (in the national total, in no published row)? Their number is not published.
+traffic_light_unsuppressed as (
+    select * from {{ ref('int_unsuppressed__municipality_traffic_light') }}
+),
+
 structural_zero_strata as (
     select * from {{ ref('structural_zero_strata') }}
 ),
@@ -392,8 +402,83 @@ group_municipality_cells as (
     where has_refugee_health_service is null
 ),
 
+-- ------------------------------------------- municipality_traffic_light: counties, national totals
+-- A municipality hidden here whose contacts municipality_rates publishes is known: it adds that value.
+traffic_light_cells as (
+    select
+        municipality_traffic_light.*,
+        coalesce(
+            cast(municipality_traffic_light.observed_contacts as double), cast(municipality_rates.contacts as double)
+        ) as known_value
+    from municipality_traffic_light
+    left join municipality_rates
+        on
+            municipality_traffic_light.area_level = 'municipality'
+            and municipality_traffic_light.area_code = municipality_rates.municipality_code
+            and municipality_traffic_light.group_key = municipality_rates.group_key
+            and municipality_traffic_light.service_key = municipality_rates.service_key
+),
+
+traffic_light_unknown as (
+    select distinct
+        group_key,
+        service_key
+    from traffic_light_unsuppressed
+    where area_level = 'unknown'
+),
+
+traffic_light_set_cells as (
+    select
+        'municipality_traffic_light: county over municipalities' as link,
+        group_key || ' ' || service_key || ' ' || county_code as set_key,
+        'contacts' as measure,
+        area_level = 'county' as is_total,
+        known_value as published_value,
+        known_value is null as is_hidden,
+        false as is_known,
+        false as is_open
+    from traffic_light_cells
+    union all
+    select
+        'municipality_traffic_light: national total over counties' as link,
+        contacts_by_group.group_key || ' ' || contacts_by_group.service_key as set_key,
+        'contacts' as measure,
+        true as is_total,
+        cast(contacts_by_group.contacts as double) as published_value,
+        contacts_by_group.is_suppressed as is_hidden,
+        false as is_known,
+        traffic_light_unknown.group_key is not null as is_open
+    from contacts_by_group
+    inner join (select distinct group_key, service_key from municipality_traffic_light) as traffic_light_services
+        on
+            contacts_by_group.group_key = traffic_light_services.group_key
+            and contacts_by_group.service_key = traffic_light_services.service_key
+    left join traffic_light_unknown
+        on
+            contacts_by_group.group_key = traffic_light_unknown.group_key
+            and contacts_by_group.service_key = traffic_light_unknown.service_key
+    union all
+    select
+        'municipality_traffic_light: national total over counties' as link,
+        traffic_light_cells.group_key || ' ' || traffic_light_cells.service_key as set_key,
+        'contacts' as measure,
+        false as is_total,
+        traffic_light_cells.known_value as published_value,
+        traffic_light_cells.known_value is null as is_hidden,
+        false as is_known,
+        traffic_light_unknown.group_key is not null as is_open
+    from traffic_light_cells
+    left join traffic_light_unknown
+        on
+            traffic_light_cells.group_key = traffic_light_unknown.group_key
+            and traffic_light_cells.service_key = traffic_light_unknown.service_key
+    where traffic_light_cells.area_level = 'county'
+),
+
 -- ------------------------------------------------------------------------------------------ evaluation
 cells as (
+    select * from traffic_light_set_cells
+    union all
     select
         *,
         false as is_open
@@ -509,6 +594,28 @@ same_cells as (
         on population_by_group.group_key = contacts_by_group.group_key
 ),
 
+-- municipality_traffic_light may hide more than municipality_rates (its own sets), never less.
+traffic_light_same_cells as (
+    select
+        'municipality_rates and municipality_traffic_light: contacts' as link,
+        municipality_rates.municipality_code || ' ' || municipality_rates.group_key || ' '
+        || municipality_rates.service_key as set_key,
+        municipality_rates.is_suppressed as is_hidden_in_one,
+        municipality_traffic_light.is_suppressed as is_hidden_in_other,
+        cast(municipality_rates.contacts as double) as value_in_one,
+        cast(municipality_traffic_light.observed_contacts as double) as value_in_other
+    from municipality_rates
+    inner join municipality_traffic_light
+        on
+            municipality_traffic_light.area_level = 'municipality'
+            and municipality_rates.municipality_code = municipality_traffic_light.area_code
+            and municipality_rates.group_key = municipality_traffic_light.group_key
+            and municipality_rates.service_key = municipality_traffic_light.service_key
+    where
+        (municipality_rates.is_suppressed and not municipality_traffic_light.is_suppressed)
+        or municipality_rates.contacts <> municipality_traffic_light.observed_contacts
+),
+
 same_cell_failures as (
     select
         link,
@@ -525,6 +632,21 @@ same_cell_failures as (
         true as has_remainder
     from same_cells
     where is_hidden_in_one <> is_hidden_in_other or value_in_one <> value_in_other
+    union all
+    select
+        link,
+        set_key,
+        'same number' as measure,
+        false as is_open,
+        true as is_count,
+        not is_hidden_in_one as is_total_published,
+        is_hidden_in_one as is_total_hidden,
+        value_in_one as published_total,
+        value_in_other as published_parts,
+        case when is_hidden_in_other then 1 else 0 end as hidden_parts,
+        value_in_one - value_in_other as recoverable_remainder,
+        true as has_remainder
+    from traffic_light_same_cells
 )
 
 select * from final
