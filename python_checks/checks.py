@@ -294,6 +294,7 @@ def conservation(data: WarehouseData, manifest: Manifest) -> SuiteChecks:
         "raw_file_staged": "every raw Parquet file has a staging model",
         "manifest_rows": "the manifest's row count per file equals the raw file",
         "person_months_vs_contacts": "contacts per group and service in fct_person_months = fct_contacts",
+        **TRAFFIC_LIGHT_FAMILIES,
     }
     raw = dict(zip(data.raw_files["file"], data.raw_files["raw"], strict=True))
     suite.details["raw_staged_rejected"] = [
@@ -331,7 +332,50 @@ def conservation(data: WarehouseData, manifest: Manifest) -> SuiteChecks:
         suite.add(Check("person_months_vs_contacts",
                         f"fct_person_months.{row.column} {row.group_key} vs fct_contacts",
                         str(int(expected)), expected, expected, _num(row.contacts)))
+    for check in traffic_light_checks(data.traffic_light, data.traffic_light_mart):
+        suite.add(check)
     return suite
+
+
+TRAFFIC_LIGHT_FAMILIES = {
+    "traffic_light_expected_total": (
+        "municipality traffic light: per group and service, the expected contacts summed over every municipality "
+        "and the persons without a known settlement municipality equal the national observed contacts "
+        "(indirect standardisation on the national rates guarantees it), to 1e-9 relative"),
+    "traffic_light_class": (
+        "municipality traffic light: per area level, group and service, published rows whose class disagrees "
+        "with their CI (higher: lower bound > 1, lower: upper bound < 1, else not different) or whose ratio lies "
+        "outside its CI: 0"),
+}
+
+
+def traffic_light_checks(unsuppressed: pd.DataFrame | None, mart: pd.DataFrame | None) -> list[Check]:
+    """The traffic light's two families (TRAFFIC_LIGHT_FAMILIES), on the unsuppressed table and the mart."""
+    if unsuppressed is None or mart is None:
+        return [Check(family, "municipality traffic light tables: not in the warehouse (dbt build first)",
+                      "the tables", math.nan, math.nan, None) for family in TRAFFIC_LIGHT_FAMILIES]
+    checks = []
+    national = unsuppressed[unsuppressed["area_level"] == "country"].set_index(["group_key", "service_key"])
+    parts = unsuppressed[unsuppressed["area_level"].isin(["municipality", "unknown"])]
+    expected_sums = parts.groupby(["group_key", "service_key"])["expected_contacts"].sum()
+    for key in sorted(set(national.index) | set(expected_sums.index)):
+        observed = float(national.loc[key, "observed_contacts"]) if key in national.index else math.nan
+        tolerance = EPSILON * max(1.0, abs(observed))
+        checks.append(Check("traffic_light_expected_total",
+                            f"sum of expected contacts over municipalities {key[0]} {key[1]} vs national observed",
+                            f"{observed:g}", observed - tolerance, observed + tolerance,
+                            _num(expected_sums.get(key))))
+    published = mart[~mart["is_suppressed"].astype(bool)]
+    lower, upper = published["standardised_ratio_ci_lower"], published["standardised_ratio_ci_upper"]
+    implied = pd.Series("not different", index=published.index).mask(upper < 1, "lower").mask(lower > 1, "higher")
+    ratio = published["standardised_ratio"]
+    wrong = (published["comparison_class"] != implied) | ~((lower <= ratio) & (ratio <= upper))
+    for key, rows in published.assign(is_wrong=wrong).groupby(["area_level", "group_key", "service_key"]):
+        bad = rows[rows["is_wrong"]]
+        example = "" if bad.empty else f" (e.g. {bad.iloc[0]['area_code']}: {bad.iloc[0]['comparison_class']})"
+        checks.append(Check("traffic_light_class", f"rows with class not agreeing with CI {' '.join(key)}{example}",
+                            "0", 0.0, 0.0, float(len(bad))))
+    return checks
 
 
 # ---------------------------------------------------------------------------------------------------------
