@@ -56,6 +56,7 @@ PAGES = {
     "table_v2": 0,
     "table_v3": 0,
     "figure_v1": 1,
+    "traffic_light": 6,
 }
 # Table 3's services when the export's about table has no var.table3_services.
 TABLE3_SERVICES = [
@@ -143,7 +144,8 @@ def export() -> dict[str, pd.DataFrame]:
     if not path.is_file():
         pytest.fail(f"BI_DIR={BI_DIR} holds no BI export (marts.duckdb)")
     names = ["about", "population_by_group", "contacts_by_group", "consultation_time_interpreter_share",
-             "annual_rates", "municipality_rates", "time_to_first_contact", "refugee_health_service_comparison"]
+             "annual_rates", "municipality_rates", "time_to_first_contact", "refugee_health_service_comparison",
+             "municipality_traffic_light"]
     with duckdb.connect(str(path), read_only=True) as con:
         return {name: con.execute(f'select * from main."{name}"').df() for name in names}
 
@@ -426,3 +428,31 @@ def test_figure_v1_table_matches_export(visits, export):
             (*key, "rate_ci"): fmt_ci(row.rate_ci_lower_annual, row.rate_ci_upper_annual),
         }
     assert_cells(visits["figure_v1"].tables["figure_v1_table"], expected, "Figure V1 table")
+
+
+def test_traffic_light_tables_match_export(visits, export):
+    frame = export["municipality_traffic_light"]
+    classes = {"higher": "higher (høyere)", "lower": "lower (lavere)", "not different": "not different (ikke forskjellig)"}
+    services = sorted(frame["service_key"].unique())
+    assert set(services) == {"gp_contact", "out_of_hours_contact", "somatic_any"}
+    for service_key in services:
+        rows = frame[frame["service_key"] == service_key]
+        # Every municipality of the 2024 structure and every county, published or not.
+        assert rows.loc[rows["area_level"] == "municipality", "area_code"].nunique() == 357
+        expected = {}
+        for row in rows.itertuples():
+            stub = f"{row.area_code} {row.area_name}" + (" (county / fylke)" if row.area_level == "county" else "")
+            key = (row.county_name, stub)
+            expected |= {
+                (*key, f"{row.group_key}__observed"): fmt_count(row.observed_contacts),
+                (*key, f"{row.group_key}__expected"): fmt_decimal(row.expected_contacts),
+                (*key, f"{row.group_key}__ratio"): fmt_decimal(row.standardised_ratio, 2),
+                (*key, f"{row.group_key}__ratio_ci"): fmt_ci(row.standardised_ratio_ci_lower,
+                                                            row.standardised_ratio_ci_upper, 2),
+                (*key, f"{row.group_key}__class"): SUPPRESSED if is_missing(row.comparison_class)
+                else classes[row.comparison_class],
+            }
+            if row.is_suppressed:
+                assert expected[(*key, f"{row.group_key}__ratio")] == SUPPRESSED
+        table_id = f"traffic_light_{service_key}"
+        assert_cells(visits["traffic_light"].tables[table_id], expected, table_id)

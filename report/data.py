@@ -23,6 +23,7 @@ MARTS = (
     "diagnosis_chapter_shares",
     "municipality_rates",
     "refugee_health_service_comparison",
+    "municipality_traffic_light",
 )
 
 

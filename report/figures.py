@@ -13,7 +13,7 @@ import vl_convert as vlc
 
 from .data import Export
 from .formatting import bilingual, fmt_count, fmt_decimal, plain_number
-from .tables import refugee_health_service_label
+from .tables import CLASS_LABELS, refugee_health_service_label, traffic_light_area_label
 
 FIGURE3_SERVICES = ("gp_contact", "out_of_hours_contact", "somatic_any", "mental_any")
 AGE_SEX_FIGURES = {"figure4": "gp_contact", "figure5": "out_of_hours_contact", "figure6": "somatic_any"}
@@ -272,3 +272,55 @@ def figure_v1(export: Export) -> Figure:
         "(Vedlegg 4); lines: 95 % CI (Garwood exact)."
     )
     return Figure("figure_v1", title, caption, _configure(chart, title, subtitle), data)
+
+
+# ------------------------------------------------------------------------------ municipality traffic light
+# higher / not different / lower: a diverging pair around a neutral grey (more use is not worse in itself).
+CLASS_COLOURS = {"higher": "#e15759", "not different": "#bab0ac", "lower": "#4e79a7"}
+
+
+def traffic_light_figure(export: Export, service_key: str, area_level: str = "municipality") -> Figure:
+    frame = _labels(export["municipality_traffic_light"])
+    frame = frame[(frame["service_key"] == service_key) & (frame["area_level"] == area_level)
+                  & ~frame["is_suppressed"]].copy()
+    frame["area"] = [traffic_light_area_label(row) for row in frame.itertuples()]
+    frame["class"] = frame["comparison_class"].map(CLASS_LABELS)
+    frame = frame.sort_values(["group_sort_order", "standardised_ratio"], ascending=[True, False])
+    data = frame[[
+        "group", "area", "county_name", "observed_contacts", "expected_contacts", "standardised_ratio",
+        "standardised_ratio_ci_lower", "standardised_ratio_ci_upper", "class",
+    ]]
+    classes = list(CLASS_LABELS.values())
+    colour = alt.Color("class:N", title=None, sort=classes,
+                       scale=alt.Scale(domain=classes, range=[CLASS_COLOURS[k] for k in CLASS_LABELS]),
+                       legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=600))
+    y = alt.Y("area:N", title=None, sort=alt.EncodingSortField("standardised_ratio", order="descending"),
+              axis=alt.Axis(labelLimit=300))
+    x_scale = alt.Scale(type="log")
+    errors = alt.Chart().mark_rule(strokeWidth=1.5).encode(
+        y=y, x=alt.X("standardised_ratio_ci_lower:Q", title="Ratio observed / expected (log scale)", scale=x_scale),
+        x2="standardised_ratio_ci_upper:Q", color=colour)
+    dots = alt.Chart().mark_point(filled=True, size=40).encode(
+        y=y, x=alt.X("standardised_ratio:Q", scale=x_scale), color=colour,
+        tooltip=["area:N", "observed_contacts:Q", "expected_contacts:Q", "standardised_ratio:Q"])
+    national = alt.Chart().mark_rule(color="#222", strokeDash=[4, 3]).encode(x=alt.datum(1))
+    chart = (
+        alt.layer(errors, dots, national, data=data)
+        .properties(width=WIDTH - 260, height=alt.Step(13))
+        .facet(row=alt.Row("group:N", title=None, sort=frame["group"].drop_duplicates().tolist(),
+                           header=alt.Header(labelOrient="top", labelAnchor="start", labelFontWeight="bold")))
+        .resolve_scale(y="independent")
+    )
+    first = export["municipality_traffic_light"]
+    first = first[first["service_key"] == service_key].iloc[0]
+    levels = {"municipality": ("municipality", "kommune"), "county": ("county", "fylke")}[area_level]
+    title = f"{first.service_label_en}: observed / expected contacts by {levels[0]}"
+    subtitle = f"{first.service_label_no}: observerte / forventede kontakter etter {levels[1]}"
+    caption = (
+        f"Each {levels[0]} with a published comparison, sorted by the ratio of observed to expected contacts "
+        "(indirect standardisation on the national rates of the group by sex x age group x month since "
+        "settlement); bars: exact Poisson 95 % CI; dashed line: the national level (1). Colour: higher / lower "
+        f"when the CI lies above / below 1. {levels[0].capitalize()}s whose numbers are suppressed are not shown."
+    )
+    figure_id = f"traffic_light_{area_level}_{service_key}"
+    return Figure(figure_id, title, caption, _configure(chart, title, subtitle), data)

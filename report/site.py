@@ -67,6 +67,19 @@ PAGES: tuple[PageSpec, ...] = (
              lambda e: ([tab.municipality_table(e, "table_v3")], [])),
     PageSpec("figure_v1", "Figure V1 (Figur V1)", "GP and out-of-hours rates in municipalities with and without a refugee health service",
              lambda e: ([tab.figure_v1_table(e)], [fig.figure_v1(e)])),
+    PageSpec("traffic_light", "Municipality traffic light (Trafikklys for kommunene)",
+             "Observed against expected contacts by municipality and county, compared with the national rates",
+             lambda e: (
+                 [tab.traffic_light_table(e, s) for s in tab.traffic_light_services(e)],
+                 [*(fig.traffic_light_figure(e, s) for s in tab.traffic_light_services(e)),
+                  *(fig.traffic_light_figure(e, s, "county") for s in tab.traffic_light_services(e))],
+             ),
+             intro=("As the municipal public-health profile compares a municipality with the country: for each "
+                    "municipality and county and each recent group, the contacts observed against those expected "
+                    "if its persons had the national rates of their own group by sex, age group and month since "
+                    "settlement (indirect standardisation), with an exact Poisson 95 % CI and a class: higher, "
+                    "lower or not different. Every municipality is in the tables; a figure shows those whose "
+                    "numbers are published.")),
 )
 
 

@@ -509,3 +509,92 @@ def figure_v1_table(export: Export) -> Table:
         row_group_title="Service and group",
         stub_title="Municipalities",
     )
+
+
+# ------------------------------------------------------------------------------ municipality traffic light
+# The services of the traffic light when the export does not name them (var traffic_light_services).
+TRAFFIC_LIGHT_SERVICES = ("gp_contact", "out_of_hours_contact", "somatic_any")
+TRAFFIC_LIGHT_MEASURES = (
+    ("observed", "Observed contacts"),
+    ("expected", "Expected contacts"),
+    ("ratio", "Ratio O/E"),
+    ("ratio_ci", "95 % CI"),
+    ("class", "Compared with Norway"),
+)
+CLASS_LABELS = {
+    "higher": bilingual("higher", "høyere"),
+    "lower": bilingual("lower", "lavere"),
+    "not different": bilingual("not different", "ikke forskjellig"),
+}
+
+
+def traffic_light_services(export: Export) -> list[str]:
+    services = export.var("traffic_light_services", list(TRAFFIC_LIGHT_SERVICES))
+    present = set(export["municipality_traffic_light"]["service_key"])
+    return [key for key in services if key in present]  # type: ignore[union-attr]
+
+
+def traffic_light_area_label(row: object) -> str:
+    if row.area_level == "county":
+        return f"{row.area_code} {row.area_name} (county / fylke)"
+    return f"{row.area_code} {row.area_name}"
+
+
+def traffic_light_class_text(value: object) -> str:
+    return SUPPRESSED if is_missing(value) else CLASS_LABELS[str(value)]
+
+
+def traffic_light_cells(row: object) -> dict[str, str]:
+    """The printed cells of one area x group of the traffic light (all '-' when suppressed)."""
+    return {
+        "observed": fmt_count(row.observed_contacts),
+        "expected": fmt_decimal(row.expected_contacts),
+        "ratio": fmt_decimal(row.standardised_ratio, 2),
+        "ratio_ci": fmt_ci(row.standardised_ratio_ci_lower, row.standardised_ratio_ci_upper, 2),
+        "class": traffic_light_class_text(row.comparison_class),
+    }
+
+
+def traffic_light_table(export: Export, service_key: str) -> Table:
+    frame = export["municipality_traffic_light"]
+    frame = frame[frame["service_key"] == service_key].assign(
+        level_order=lambda f: (f["area_level"] != "county").astype(int)
+    ).sort_values(["county_code", "level_order", "area_code", "group_sort_order"])
+    groups = ordered_groups(frame, RECENT_GROUPS)
+    columns = [
+        Column(f"{key}__{measure}", label, group_label)
+        for key, group_label in groups
+        for measure, label in TRAFFIC_LIGHT_MEASURES
+    ]
+    rows = []
+    for _, area in frame.groupby(["county_code", "level_order", "area_code"], sort=False):
+        first = area.iloc[0]
+        row = {ROW_GROUP: first.county_name, STUB: traffic_light_area_label(first)}
+        for key, _ in groups:
+            row |= {f"{key}__{measure}": SUPPRESSED for measure, _ in TRAFFIC_LIGHT_MEASURES}
+        for cell in area.itertuples():
+            row |= {f"{cell.group_key}__{measure}": text for measure, text in traffic_light_cells(cell).items()}
+        rows.append(row)
+    service = service_label(frame.iloc[0])
+    notes = [
+        ("Recent refugees by settlement municipality (2024 codes), with all their follow-up wherever they lived "
+         "later. Expected contacts: the area's person-months in each stratum of sex x age group (at settlement) x "
+         "month since settlement, times the national rate of the person's own group in that stratum (national "
+         "contacts / national person-months; indirect standardisation). Ratio O/E: observed / expected contacts; "
+         "1 = the national level of the group."),
+        ("95 % CI: exact Poisson (Garwood) interval of the observed contacts divided by the expected. Higher / "
+         "lower: the CI lies above / below 1; not different: the CI includes 1. Persons without a known "
+         "settlement municipality count in the national rates but in no area."),
+        suppression_note(export) + " Here also where the expected contacts are 5 or fewer.",
+    ]
+    return make_table(
+        f"traffic_light_{service_key}",
+        bilingual(f"{service}: observed and expected contacts by area",
+                  "observerte og forventede kontakter etter område"),
+        None,
+        rows,
+        columns,
+        notes,
+        row_group_title="County",
+        stub_title="Area",
+    )
