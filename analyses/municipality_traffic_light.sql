@@ -23,7 +23,7 @@ final as (
         comparison_class,
         is_suppressed
     from municipality_traffic_light
-    order by area_level desc, service_key, group_key, standardised_ratio desc nulls last, area_code
+    order by area_level desc, service_key asc, group_key asc, standardised_ratio desc nulls last, area_code asc
 )
 
 select * from final

@@ -48,10 +48,8 @@ area_cells as (
                 or coalesce(municipality_rates.is_suppressed, false)
         end as is_hidden,
         -- An unpublished remainder of more than the threshold protects others but needs no protection.
-        not (
-            areas.area_level = 'unknown'
-            and not {{ is_suppressed('least(areas.observed_contacts, areas.expected_contacts)') }}
-        ) as is_protectable,
+        areas.area_level != 'unknown'
+        or {{ is_suppressed('least(areas.observed_contacts, areas.expected_contacts)') }} as is_protectable,
         coalesce(not municipality_rates.is_suppressed, false) as is_published_elsewhere
     from areas
     left join municipality_rates

@@ -427,6 +427,13 @@ traffic_light_unknown as (
     where area_level = 'unknown'
 ),
 
+traffic_light_services as (
+    select distinct
+        group_key,
+        service_key
+    from municipality_traffic_light
+),
+
 traffic_light_set_cells as (
     select
         'municipality_traffic_light: county over municipalities' as link,
@@ -449,7 +456,7 @@ traffic_light_set_cells as (
         false as is_known,
         traffic_light_unknown.group_key is not null as is_open
     from contacts_by_group
-    inner join (select distinct group_key, service_key from municipality_traffic_light) as traffic_light_services
+    inner join traffic_light_services
         on
             contacts_by_group.group_key = traffic_light_services.group_key
             and contacts_by_group.service_key = traffic_light_services.service_key
