@@ -9,13 +9,18 @@
     rows); refugee_health_service_comparison over municipality_rates (contacts per service; persons and
     person-months per group, shown on either service row); and the group totals of contacts_by_group and
     population_by_group over the pooled rows and the municipalities outside the seed (an "open" set: the
-    persons settled outside the listed municipalities are never published). A set fails when
+    persons settled outside the listed municipalities are never published); municipality_traffic_light's
+    county rows over their municipalities (a municipality that municipality_rates publishes counts as
+    published with that value) and the group totals of contacts_by_group over its county rows (open only
+    where persons without a known settlement municipality exist, read from the unsuppressed table; closed,
+    as in the synthetic extracts, otherwise). A set fails when
     - its total is published and, closed, total minus the published parts is not 0 with no part hidden, or
       exactly one part is hidden (recovered exactly), or for counts two or more parts are hidden but they sum
       to 0..threshold; open, the unpublished rest (plus any hidden part) is 1..threshold;
     - its total is hidden but every part is published or known (the total is their sum).
     Same numbers published in two marts (contacts_by_group and annual_rates contacts, population_by_group and
-    contacts_by_group persons) fail when one hides what the other shows, or when they differ.
+    contacts_by_group persons) fail when one hides what the other shows, or when they differ; the traffic
+    light may hide more than municipality_rates, never less, and must show the same contacts.
     Returns the offending sets. -#}
 {%- set threshold = var('suppression_threshold', 5) | int -%}
 
