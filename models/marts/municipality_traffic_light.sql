@@ -17,13 +17,25 @@ municipality_rates as (
     select * from {{ ref('municipality_rates') }}
 ),
 
--- The group's national contacts (Table 2): the total of the national set.
+-- The group's national contacts (Table 2): the total of the national sets.
 contacts_by_group as (
     select * from {{ ref('contacts_by_group') }}
 ),
 
--- Two kinds of additive sets: a county's row over its municipalities, and the national total over the
--- counties and the persons without a known settlement municipality (never published). A county set is
+-- Vedlegg 4's pools of the Tables V2/V3 municipalities with and without a refugee health service: their
+-- totals stand for their municipalities in a national set (state from the mart, basis from before it).
+pools as (
+    select * from {{ ref('refugee_health_service_comparison') }}
+),
+
+pools_unsuppressed as (
+    select * from {{ ref('int_unsuppressed__refugee_health_service_comparison') }}
+),
+
+-- Four kinds of additive sets, the national total always with the persons without a known settlement
+-- municipality (never published) as one more part: a county's row over its municipalities; the national
+-- total over the counties; over all municipalities; and over Vedlegg 4's two pools and the municipalities
+-- in neither (the pooled ones are in the pool's total). A county set is
 -- written as "county row - its municipalities = 0": the county row is one more part of the set, under a
 -- zero total every reader knows, so that it can be hidden too where its other municipalities are
 -- published in municipality_rates and cannot protect a hidden one. It is the largest part, hidden last.
@@ -38,6 +50,13 @@ area_cells as (
         false as is_county_total,
         case when areas.area_level in ('county', 'unknown', 'country') then 'country' end as national_set_key,
         areas.area_level = 'country' as is_national_total,
+        case when areas.area_level in ('municipality', 'unknown', 'country') then 'country' end
+            as municipalities_set_key,
+        case
+            when areas.area_level in ('unknown', 'country') then 'country'
+            when areas.area_level = 'municipality' and municipality_rates.has_refugee_health_service is null
+                then 'country'
+        end as pools_set_key,
         {{ is_suppressed('least(areas.observed_contacts, areas.expected_contacts)') }}
         and areas.area_level in ('municipality', 'county') as is_primary_suppressed,
         case
@@ -76,6 +95,8 @@ county_set_totals as (
         true as is_county_total,
         null as national_set_key,
         false as is_national_total,
+        null as municipalities_set_key,
+        null as pools_set_key,
         false as is_primary_suppressed,
         false as is_hidden,
         false as is_protectable,
@@ -84,10 +105,38 @@ county_set_totals as (
     where area_level = 'county'
 ),
 
+-- A published pool is known; a hidden one protects others (its own parts are municipality_rates' care).
+pool_cells as (
+    select
+        'pool' as area_level,
+        cast(pools.has_refugee_health_service as {{ dbt.type_string() }}) as area_code,
+        pools.group_key,
+        pools.service_key,
+        pools_unsuppressed.contacts as observed_contacts,
+        null as county_set_key,
+        false as is_county_total,
+        null as national_set_key,
+        false as is_national_total,
+        null as municipalities_set_key,
+        'country' as pools_set_key,
+        false as is_primary_suppressed,
+        pools.is_suppressed as is_hidden,
+        false as is_protectable,
+        not pools.is_suppressed as is_published_elsewhere
+    from pools
+    inner join pools_unsuppressed
+        on
+            pools.has_refugee_health_service = pools_unsuppressed.has_refugee_health_service
+            and pools.group_key = pools_unsuppressed.group_key
+            and pools.service_key = pools_unsuppressed.service_key
+),
+
 cells as (
     select * from area_cells
     union all
     select * from county_set_totals
+    union all
+    select * from pool_cells
 ),
 
 suppressed as (
@@ -95,7 +144,9 @@ suppressed as (
         'cells',
         sets=[
             {'set_by': ['group_key', 'service_key', 'county_set_key'], 'is_total_column': 'is_county_total'},
-            {'set_by': ['group_key', 'service_key', 'national_set_key'], 'is_total_column': 'is_national_total'}
+            {'set_by': ['group_key', 'service_key', 'national_set_key'], 'is_total_column': 'is_national_total'},
+            {'set_by': ['group_key', 'service_key', 'municipalities_set_key'], 'is_total_column': 'is_national_total'},
+            {'set_by': ['group_key', 'service_key', 'pools_set_key'], 'is_total_column': 'is_national_total'}
         ],
         basis='observed_contacts', order_by='area_code', hidden='is_hidden',
         protected='is_hidden and is_protectable', known='is_published_elsewhere'

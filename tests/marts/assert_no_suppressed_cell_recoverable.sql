@@ -11,7 +11,8 @@
     population_by_group over the pooled rows and the municipalities outside the seed (an "open" set: the
     persons settled outside the listed municipalities are never published); municipality_traffic_light's
     county rows over their municipalities (a municipality that municipality_rates publishes counts as
-    published with that value) and the group totals of contacts_by_group over its county rows (open only
+    published with that value) and the group totals of contacts_by_group over its county rows, over all its
+    municipality rows, and over Vedlegg 4's pools plus the municipalities in no pool (open only
     where persons without a known settlement municipality exist, read from the unsuppressed table; closed,
     as in the synthetic extracts, otherwise). A set fails when
     - its total is published and, closed, total minus the published parts is not 0 with no part hidden, or
@@ -439,6 +440,129 @@ traffic_light_services as (
     from municipality_traffic_light
 ),
 
+-- The group's national contacts with whether persons without a known municipality make the set open.
+traffic_light_national_totals as (
+    select
+        contacts_by_group.group_key,
+        contacts_by_group.service_key,
+        cast(contacts_by_group.contacts as double) as published_value,
+        contacts_by_group.is_suppressed as is_hidden,
+        traffic_light_unknown.group_key is not null as is_open
+    from contacts_by_group
+    inner join traffic_light_services
+        on
+            contacts_by_group.group_key = traffic_light_services.group_key
+            and contacts_by_group.service_key = traffic_light_services.service_key
+    left join traffic_light_unknown
+        on
+            contacts_by_group.group_key = traffic_light_unknown.group_key
+            and contacts_by_group.service_key = traffic_light_unknown.service_key
+),
+
+-- The national total over every municipality, and over Vedlegg 4's pools plus the municipalities in none.
+traffic_light_municipality_parts as (
+    select
+        traffic_light_cells.group_key,
+        traffic_light_cells.service_key,
+        traffic_light_cells.known_value,
+        municipality_rates.has_refugee_health_service is not null as is_pooled
+    from traffic_light_cells
+    left join municipality_rates
+        on
+            traffic_light_cells.area_code = municipality_rates.municipality_code
+            and traffic_light_cells.group_key = municipality_rates.group_key
+            and traffic_light_cells.service_key = municipality_rates.service_key
+    where traffic_light_cells.area_level = 'municipality'
+),
+
+pool_services as (
+    select distinct
+        group_key,
+        service_key
+    from refugee_health_service_comparison
+),
+
+traffic_light_national_cells as (
+    select
+        'municipality_traffic_light: national total over municipalities' as link,
+        group_key || ' ' || service_key as set_key,
+        'contacts' as measure,
+        true as is_total,
+        published_value,
+        is_hidden,
+        false as is_known,
+        is_open
+    from traffic_light_national_totals
+    union all
+    select
+        'municipality_traffic_light: national total over municipalities' as link,
+        traffic_light_municipality_parts.group_key || ' ' || traffic_light_municipality_parts.service_key
+            as set_key,
+        'contacts' as measure,
+        false as is_total,
+        traffic_light_municipality_parts.known_value as published_value,
+        traffic_light_municipality_parts.known_value is null as is_hidden,
+        false as is_known,
+        traffic_light_national_totals.is_open
+    from traffic_light_municipality_parts
+    inner join traffic_light_national_totals
+        on
+            traffic_light_municipality_parts.group_key = traffic_light_national_totals.group_key
+            and traffic_light_municipality_parts.service_key = traffic_light_national_totals.service_key
+    union all
+    select
+        'municipality_traffic_light: national total over pools and the other municipalities' as link,
+        traffic_light_national_totals.group_key || ' ' || traffic_light_national_totals.service_key as set_key,
+        'contacts' as measure,
+        true as is_total,
+        traffic_light_national_totals.published_value,
+        traffic_light_national_totals.is_hidden,
+        false as is_known,
+        traffic_light_national_totals.is_open
+    from traffic_light_national_totals
+    inner join pool_services
+        on
+            traffic_light_national_totals.group_key = pool_services.group_key
+            and traffic_light_national_totals.service_key = pool_services.service_key
+    union all
+    select
+        'municipality_traffic_light: national total over pools and the other municipalities' as link,
+        refugee_health_service_comparison.group_key || ' ' || refugee_health_service_comparison.service_key
+            as set_key,
+        'contacts' as measure,
+        false as is_total,
+        cast(refugee_health_service_comparison.contacts as double) as published_value,
+        refugee_health_service_comparison.is_suppressed as is_hidden,
+        false as is_known,
+        traffic_light_national_totals.is_open
+    from refugee_health_service_comparison
+    inner join traffic_light_national_totals
+        on
+            refugee_health_service_comparison.group_key = traffic_light_national_totals.group_key
+            and refugee_health_service_comparison.service_key = traffic_light_national_totals.service_key
+    union all
+    select
+        'municipality_traffic_light: national total over pools and the other municipalities' as link,
+        traffic_light_municipality_parts.group_key || ' ' || traffic_light_municipality_parts.service_key
+            as set_key,
+        'contacts' as measure,
+        false as is_total,
+        traffic_light_municipality_parts.known_value as published_value,
+        traffic_light_municipality_parts.known_value is null as is_hidden,
+        false as is_known,
+        traffic_light_national_totals.is_open
+    from traffic_light_municipality_parts
+    inner join traffic_light_national_totals
+        on
+            traffic_light_municipality_parts.group_key = traffic_light_national_totals.group_key
+            and traffic_light_municipality_parts.service_key = traffic_light_national_totals.service_key
+    inner join pool_services
+        on
+            traffic_light_municipality_parts.group_key = pool_services.group_key
+            and traffic_light_municipality_parts.service_key = pool_services.service_key
+    where not traffic_light_municipality_parts.is_pooled
+),
+
 traffic_light_set_cells as (
     select
         'municipality_traffic_light: county over municipalities' as link,
@@ -490,6 +614,8 @@ traffic_light_set_cells as (
 -- ------------------------------------------------------------------------------------------ evaluation
 cells as (
     select * from traffic_light_set_cells
+    union all
+    select * from traffic_light_national_cells
     union all
     select
         *,
