@@ -10,14 +10,16 @@
     `block_check`, else by hash. Only the candidates go through windows on their real columns.
     Rows are identified by file_row_number: every source is one Parquet file (docs/extracts.md).
 
-    `normalised` ({column: expression}) replaces columns by their normalised form before anything is
-    compared, so that ' a01' and 'A01' are copies of the same code (the base model normalises the same way).
+    `normalised` ({column: expression}) replaces columns by their normalised form wherever rows are
+    compared, so that ' a01' and 'A01' are copies of the same code; the rows are returned as delivered, and
+    the base model normalises them the same way.
     With `key_columns`, `<key_number_name>_versions` counts the different contents the key comes with
     (1 = every row with the key is a copy of one row): a re-sent record whose content changed is a
     conflict, and the base models reject all its versions, never keep one by file order. -#}
 {% macro number_duplicates(relation, content_columns, key_columns=none, key_number_name=none, dense_integer_column=none, block_check='bit_mask', normalised=none) -%}
+    {%- set compared_relation = relation -%}
     {%- if normalised -%}
-        {%- set relation -%}
+        {%- set compared_relation -%}
             (
                 select * replace (
                     {%- for column_name, expression in normalised.items() %}
@@ -28,7 +30,7 @@
             ) as normalised_rows
         {%- endset -%}
     {%- endif -%}
-    {%- set qualified_content = 'file_rows.' ~ (content_columns | join(', file_rows.')) -%}
+    {%- set qualified_content = 'compared_rows.' ~ (content_columns | join(', compared_rows.')) -%}
     {%- set candidate_columns = key_columns if key_columns else content_columns -%}
     with
 
@@ -41,30 +43,45 @@
     ),
 
     repeated_combinations as (
-        {{ grain_violations(relation, candidate_columns, dense_integer_column, block_check) }}
+        {{ grain_violations(compared_relation, candidate_columns, dense_integer_column, block_check) }}
+    ),
+
+    -- The rows compared: normalised where `normalised` says so. Only rows whose serial id is among the
+    -- repeated combinations' are normalised (the base model normalises every row once itself, from the
+    -- rows as delivered, which `numbered` returns): string functions over 90 million rows cost seconds.
+    compared_rows as not materialized (
+        select * exclude (filename)
+        from {{ compared_relation }}
+        {%- if normalised and dense_integer_column in candidate_columns %}
+        where
+            {{ dense_integer_column }} is null
+            or {{ dense_integer_column }} in (
+                select repeated_combinations.{{ dense_integer_column }} from repeated_combinations
+            )
+        {%- endif %}
     ),
 
     candidate_numbers as (
         select
-            file_rows.file_row_number,
+            compared_rows.file_row_number,
             {%- for column_name in key_columns or [] %}
-            file_rows.{{ column_name }},
+            compared_rows.{{ column_name }},
             {%- endfor %}
             row_number() over (
                 partition by {{ qualified_content }}
-                order by file_rows.file_row_number
+                order by compared_rows.file_row_number
             ) as exact_duplicate_number
             {%- if key_columns %},
                 row_number() over (
-                    partition by file_rows.{{ key_columns | join(', file_rows.') }}
-                    order by file_rows.file_row_number
+                    partition by compared_rows.{{ key_columns | join(', compared_rows.') }}
+                    order by compared_rows.file_row_number
                 ) as key_number
             {%- endif %}
-        from file_rows
+        from compared_rows
         inner join repeated_combinations
             on
                 {% for column_name in candidate_columns -%}
-                    file_rows.{{ column_name }} is not distinct from repeated_combinations.{{ column_name }}
+                    compared_rows.{{ column_name }} is not distinct from repeated_combinations.{{ column_name }}
                     {{- " and" if not loop.last }}
                 {% endfor %}
     ),

@@ -61,3 +61,38 @@
     from {{ relation }}
     group by 1
 {%- endmacro %}
+
+
+{#- The number of rows of `child` whose `child_key` is a `parent_key` of `parent` (a semi-join count), for
+    the end-to-end conservation test (tests/conservation/assert_every_linked_row_is_used_or_audited.sql).
+
+    Speed: a semi-join builds a hash table of every parent key; at national scale, 70 million accepted bills
+    probed by 68 million diagnosis rows took about 30 s. With serial integer keys the parent is reduced to
+    one 64-bit mask per block of 64 consecutive keys (about a million rows), and a child row counts when
+    its key's bit is set in its block's mask: the same answer, about 3 s.
+    The masks are written out here, not taken from key_block_masks(): the test checks the audit, which finds
+    its rows with key_block_masks(), so a fault there must not cancel out in both. Child rows with a null
+    key are not counted. `dense_integer=false` (text keys) takes the plain semi-join. -#}
+{% macro count_rows_with_parent(child, child_key, parent, parent_key, dense_integer=true) -%}
+    {%- if dense_integer -%}
+    select count(*)
+    from {{ child }} as child_rows
+    inner join (
+        select
+            {{ parent_key }} >> 6 as parent_block,
+            bit_or(cast(1 as ubigint) << cast({{ parent_key }} & 63 as ubigint)) as parent_mask
+        from {{ parent }}
+        where {{ parent_key }} is not null
+        group by {{ parent_key }} >> 6
+    ) as parent_blocks
+        on child_rows.{{ child_key }} >> 6 = parent_blocks.parent_block
+    where (parent_blocks.parent_mask >> cast(child_rows.{{ child_key }} & 63 as ubigint)) & 1 = 1
+    {%- else -%}
+    select count(*)
+    from {{ child }} as child_rows
+    where child_rows.{{ child_key }} in (
+        select parent_rows.{{ parent_key }}
+        from {{ parent }} as parent_rows
+    )
+    {%- endif -%}
+{%- endmacro %}

@@ -1,4 +1,4 @@
-"""The three suites as rows of checks: one row per cell, with the band its observed value must lie in.
+"""The suites as rows of checks: one row per cell, with the band its observed value must lie in.
 
 Every check is a `Check`: the family it belongs to (one Great Expectations expectation per family), the
 cell it is about (`contacts ukraine_recent gp_consultation`), the expected value as text, the inclusive
@@ -430,6 +430,51 @@ def disclosure(data: WarehouseData, threshold: int, suppress_zero: bool) -> Suit
                 example = " (first: " + ", ".join(f"{k}={first[k]}" for k in keys) + f", {column}={first[column]})"
             suite.add(Check("small_cells", f"marts.{view.name}.{column}: unsuppressed rows with {low}-{threshold}"
                             + example, "0 rows", 0, 0, float(len(bad))))
+    return suite
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Suite 4: survival curves (marts.time_to_first_contact_survival, the published rows)
+# ---------------------------------------------------------------------------------------------------------
+
+SURVIVAL_MART = "time_to_first_contact_survival"
+SURVIVAL_CURVE_KEYS = ("first_contact_service", "group_key", "sex", "age_group")
+
+
+def survival_curves(data: WarehouseData) -> SuiteChecks:
+    """The published Kaplan-Meier curves are curves: survival in [0, 1], never increasing from one published
+    month to the next of the same curve, inside its CI, whose bounds lie in [0, 1]."""
+    suite = SuiteChecks("survival_curves")
+    suite.families = {
+        "survival_mart_present": f"marts.{SURVIVAL_MART} exists and publishes at least one month",
+        "survival_in_unit_interval": "published survival lies in [0, 1]",
+        "survival_non_increasing": "survival minus the previous published month's of the same curve is <= 0",
+        "survival_ci_contains_estimate": "survival minus survival_ci_lower and survival_ci_upper minus survival "
+                                         "are >= 0",
+        "survival_ci_in_unit_interval": "survival_ci_lower >= 0 and survival_ci_upper <= 1",
+    }
+    view = next((v for v in data.marts if v.name == SURVIVAL_MART), None)
+    frame = view.unsuppressed if view is not None else pd.DataFrame()
+    suite.add(Check("survival_mart_present", f"published months in marts.{SURVIVAL_MART}", ">= 1 row", 1,
+                    math.inf, float(len(frame)) if view is not None else None))
+    if view is None or frame.empty:
+        return suite
+    frame = frame.sort_values([*SURVIVAL_CURVE_KEYS, "months_since_settlement"])
+    previous = frame.groupby(list(SURVIVAL_CURVE_KEYS), sort=False)["survival"].shift(1)
+    for row, before in zip(frame.itertuples(index=False), previous, strict=True):
+        cell = (f"{row.first_contact_service} {row.group_key} {row.sex} {row.age_group} "
+                f"month {row.months_since_settlement}")
+        survival, lower, upper = _num(row.survival), _num(row.survival_ci_lower), _num(row.survival_ci_upper)
+        suite.add(Check("survival_in_unit_interval", f"survival {cell}", "[0, 1]", 0.0, 1.0, survival))
+        if _num(before) is not None:
+            step = None if survival is None else survival - float(before)
+            suite.add(Check("survival_non_increasing", f"survival step {cell}", "<= 0", -math.inf, EPSILON, step))
+        suite.add(Check("survival_ci_contains_estimate", f"survival - ci_lower {cell}", ">= 0", -EPSILON, math.inf,
+                        None if survival is None or lower is None else survival - lower))
+        suite.add(Check("survival_ci_contains_estimate", f"ci_upper - survival {cell}", ">= 0", -EPSILON, math.inf,
+                        None if survival is None or upper is None else upper - survival))
+        suite.add(Check("survival_ci_in_unit_interval", f"ci_lower {cell}", ">= 0", 0.0, math.inf, lower))
+        suite.add(Check("survival_ci_in_unit_interval", f"ci_upper {cell}", "<= 1", -math.inf, 1.0, upper))
     return suite
 
 

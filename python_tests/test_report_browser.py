@@ -52,6 +52,7 @@ PAGES = {
     "figure3": 1,
     "figures4_6": 3,
     "time_to_first_contact": 1,
+    "time_to_first_contact_survival": 2,
     "figures7_9": 3,
     "table_v2": 0,
     "table_v3": 0,
@@ -145,7 +146,7 @@ def export() -> dict[str, pd.DataFrame]:
         pytest.fail(f"BI_DIR={BI_DIR} holds no BI export (marts.duckdb)")
     names = ["about", "population_by_group", "contacts_by_group", "consultation_time_interpreter_share",
              "annual_rates", "municipality_rates", "time_to_first_contact", "refugee_health_service_comparison",
-             "municipality_traffic_light"]
+             "time_to_first_contact_survival", "municipality_traffic_light"]
     with duckdb.connect(str(path), read_only=True) as con:
         return {name: con.execute(f'select * from main."{name}"').df() for name in names}
 
@@ -410,6 +411,30 @@ def test_time_to_first_contact_table_matches_export(visits, export):
         expected[(*key, "mean_months")] = fmt_decimal(row.mean_months_to_first_contact)
     name = "time_to_first_contact"
     assert_cells(visits[name].tables[name], expected, "time to first contact")
+
+
+def test_time_to_first_contact_survival_table_matches_export(visits, export):
+    services = {"gp": bilingual("First GP contact", "Første fastlegekontakt"),
+                "any": bilingual("First GP, out-of-hours or specialist contact",
+                                 "Første kontakt med fastlege, legevakt eller spesialisthelsetjeneste")}
+    frame = export["time_to_first_contact_survival"]
+    months = frame.set_index(["first_contact_service", "group_key", "sex", "age_group", "months_since_settlement"])
+    expected = {}
+    for row in frame[frame["months_since_settlement"] == 0].itertuples():
+        stub = bilingual("All", "Alle") if row.is_group_total else (
+            f"{bilingual(row.sex_label_en, row.sex_label_no)} {row.age_group}")
+        key = (f"{services[row.first_contact_service]}: {group_label(row)}", stub)
+        expected[(*key, "persons")] = fmt_count(row.persons_at_risk)
+        expected[(*key, "median")] = fmt_count(row.median_months_to_first_contact)
+        for month in (3, 6, 12):
+            at = months.loc[(row.first_contact_service, row.group_key, row.sex, row.age_group, month)] if (
+                row.first_contact_service, row.group_key, row.sex, row.age_group, month) in months.index else None
+            shown = at is not None and not at["is_suppressed"]
+            expected[(*key, f"pct_{month}")] = fmt_decimal(100 * at["survival"]) if shown else SUPPRESSED
+            expected[(*key, f"ci_{month}")] = (
+                fmt_ci(100 * at["survival_ci_lower"], 100 * at["survival_ci_upper"]) if shown else SUPPRESSED)
+    name = "time_to_first_contact_survival"
+    assert_cells(visits[name].tables[name], expected, "time to first contact, survival")
 
 
 def test_figure_v1_table_matches_export(visits, export):

@@ -20,6 +20,7 @@ MARTS = (
     "monthly_contact_share",
     "age_sex_rates",
     "time_to_first_contact",
+    "time_to_first_contact_survival",
     "diagnosis_chapter_shares",
     "municipality_rates",
     "refugee_health_service_comparison",

@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from . import tables as tab
 from .data import Export
 from .formatting import bilingual, fmt_count, fmt_decimal, plain_number
 from .tables import CLASS_LABELS, refugee_health_service_label, traffic_light_area_label
@@ -193,6 +194,47 @@ def time_to_first_contact_figure(export: Export) -> Figure:
         "months from the settlement month to the month of the first such contact. A missing bar is suppressed."
     )
     return Figure("time_to_first_contact_figure", title, caption, _configure(chart, title, subtitle), data)
+
+
+# ----------------------------------------------------------------- time to first contact: survival curves
+SURVIVAL_FIGURES = {"survival_gp": "gp", "survival_any": "any"}
+
+
+def survival_figure(export: Export, figure_id: str) -> Figure:
+    """One kind of curve: each recent group's Kaplan-Meier curve as a staircase with its 95 % CI band. Month t
+    is drawn over [t, t + 1) at the share still without a first contact at its end, with a riser from the
+    month before (100 % before month 0); only published months, so a curve ends where it is suppressed."""
+    service = SURVIVAL_FIGURES[figure_id]
+    frame = _labels(export["time_to_first_contact_survival"])
+    frame = frame[(frame["first_contact_service"] == service) & frame["is_group_total"]
+                  & ~frame["is_suppressed"]].sort_values(["group_sort_order", "months_since_settlement"]).copy()
+    frame["pct_without"] = 100 * frame["survival"]
+    frame["pct_ci_lower"] = 100 * frame["survival_ci_lower"]
+    frame["pct_ci_upper"] = 100 * frame["survival_ci_upper"]
+    frame["month_end"] = frame["months_since_settlement"] + 1
+    frame["pct_before"] = frame.groupby("group_key")["pct_without"].shift(1).fillna(100.0)
+    data = frame[["group", "months_since_settlement", "month_end", "persons_at_risk",
+                  "pct_before", "pct_without", "pct_ci_lower", "pct_ci_upper", "median_months_to_first_contact"]]
+    x = alt.X("months_since_settlement:Q", title="Months since settlement (0 = the settlement month)",
+              scale=alt.Scale(domain=[0, 21]), axis=alt.Axis(tickMinStep=1))
+    y = alt.Y("pct_without:Q", title="% still without a first contact", scale=alt.Scale(domain=[0, 100]))
+    base = alt.Chart(data).encode(color=_group_colour(frame))
+    band = base.mark_rect(opacity=0.2).encode(x=x, x2="month_end:Q", y=alt.Y("pct_ci_lower:Q", title="% still without a first contact"),
+                                               y2="pct_ci_upper:Q")
+    steps = base.mark_rule(strokeWidth=2).encode(x=x, x2="month_end:Q", y=y)
+    risers = base.mark_rule(strokeWidth=2).encode(x=x, y="pct_before:Q", y2="pct_without:Q")
+    chart = alt.layer(band, steps, risers).properties(width=WIDTH, height=300)
+    en, no = tab.FIRST_CONTACT_SERVICES[service]
+    title = f"{en}: % still without one, by month since settlement"
+    subtitle = f"{no}: % som ennå ikke har hatt kontakt, etter måned siden bosetting"
+    caption = (
+        "Kaplan-Meier estimate for each recent group: month t is drawn at the % still without a first contact "
+        "at its end; band: 95 % CI (Greenwood variance, log(-log) scale). Persons without a contact are "
+        "censored at the end of their follow-up. A curve ends at its first suppressed month (5 or fewer persons "
+        "at risk, or 1-5 first contacts or censored persons); every later month is suppressed too."
+    )
+    return Figure(figure_id, title, caption, _configure(chart, title, subtitle), data,
+                  internal_columns=("month_end", "pct_before"))
 
 
 # ------------------------------------------------------------------------------------------- Figures 7-9

@@ -463,6 +463,75 @@ def time_to_first_contact_table(export: Export) -> Table:
     )
 
 
+# The two curves of time_to_first_contact_survival: English and Norwegian labels.
+FIRST_CONTACT_SERVICES = {
+    "gp": ("First GP contact", "Første fastlegekontakt"),
+    "any": ("First GP, out-of-hours or specialist contact", "Første kontakt med fastlege, legevakt eller spesialisthelsetjeneste"),
+}
+# Months since settlement at which the survival table prints the % still without a first contact.
+SURVIVAL_TABLE_MONTHS = (3, 6, 12)
+
+
+def survival_row_label(row: object) -> str:
+    if row.is_group_total:  # type: ignore[attr-defined]
+        return bilingual("All", "Alle")
+    return f"{bilingual(row.sex_label_en, row.sex_label_no)} {row.age_group}"  # type: ignore[attr-defined]
+
+
+def survival_row_group(row: object) -> str:
+    en, no = FIRST_CONTACT_SERVICES[row.first_contact_service]  # type: ignore[attr-defined]
+    return f"{bilingual(en, no)}: {bilingual(row.group_label_en, row.group_label_no)}"  # type: ignore[attr-defined]
+
+
+def time_to_first_contact_survival_table(export: Export) -> Table:
+    frame = export["time_to_first_contact_survival"]
+    order = {key: i for i, key in enumerate(FIRST_CONTACT_SERVICES)}
+    curves = (frame[frame["months_since_settlement"] == 0]
+              .assign(service_order=frame["first_contact_service"].map(order))
+              .sort_values(["service_order", "group_sort_order", "is_group_total", "sex", "age_group_sort_order"],
+                           ascending=[True, True, False, True, True]))
+    by_month = frame.set_index(["first_contact_service", "group_key", "sex", "age_group", "months_since_settlement"])
+    columns = [Column("persons", "Persons followed")]
+    for month in SURVIVAL_TABLE_MONTHS:
+        spanner = f"Month {month} (måned {month})"
+        columns += [Column(f"pct_{month}", "% without", spanner), Column(f"ci_{month}", "95 % CI", spanner)]
+    columns.append(Column("median", "Median months"))
+    rows = []
+    for row in curves.itertuples():
+        cells = {ROW_GROUP: survival_row_group(row), STUB: survival_row_label(row),
+                 "persons": fmt_count(row.persons_at_risk)}
+        for month in SURVIVAL_TABLE_MONTHS:
+            key = (row.first_contact_service, row.group_key, row.sex, row.age_group, month)
+            at = by_month.loc[key] if key in by_month.index else None
+            shown = at is not None and not bool(at["is_suppressed"])
+            cells[f"pct_{month}"] = fmt_decimal(100 * at["survival"]) if shown else SUPPRESSED
+            cells[f"ci_{month}"] = (fmt_ci(100 * at["survival_ci_lower"], 100 * at["survival_ci_upper"])
+                                    if shown else SUPPRESSED)
+        cells["median"] = fmt_count(row.median_months_to_first_contact)
+        rows.append(cells)
+    notes = [
+        ("Kaplan-Meier estimate of the % of recent refugees still without a first contact at the end of the "
+         "given month since settlement (0 = the settlement month); persons without a contact are censored at "
+         "the end of their follow-up. 95 % CI: Greenwood variance on the log(-log) scale. Median: the first "
+         "month with 50 % or fewer still without a contact. Persons followed: at risk in the settlement "
+         "month. Age at settlement."),
+        ("- : a month resting on 5 or fewer persons at risk, or on 1-5 first contacts or censored persons, and "
+         "every later month of its curve; months hidden so that such a month cannot be derived from the group's "
+         "curve (complementary suppression); a median in a hidden month or not reached."),
+        suppression_note(export),
+    ]
+    return make_table(
+        "time_to_first_contact_survival",
+        bilingual("Time to first contact as a survival curve", "Tid til første kontakt som overlevelseskurve"),
+        None,
+        rows,
+        columns,
+        notes,
+        row_group_title="Contact and group",
+        stub_title="Sex and age group",
+    )
+
+
 def refugee_health_service_label(value: bool) -> str:
     if value:
         return bilingual("With a refugee health service", "med flyktninghelsetjeneste")

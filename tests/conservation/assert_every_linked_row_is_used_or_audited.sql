@@ -2,11 +2,12 @@
     file. For every file: raw rows = audited rows (int_staging_rejections, any stage) + rows whose links
     hold: a tariff row on a staged bill (counted per bill in int_bills_classified), a diagnosis row on an
     accepted bill, a bill, HOM decision, NPR episode or residence of a staged person, and a staged person.
-    The links are counted here by plain semi-joins, independently of the way the audit model finds the rows
-    whose links fail (macros/rows_without_parent.sql). Fails with one row per file that does not add up.
-    The staged persons and accepted bills are relations here, not CTEs: DuckDB materialises a CTE that is
-    read more than once, which for 70 million bills costs tens of seconds at national scale. -#}
-{%- set staged_person_ids = "(select person_id from " ~ ref('stg_ssb__persons') ~ ")" -%}
+    The links are counted here (count_rows_with_parent, macros/rows_without_parent.sql), independently of
+    the way the audit model finds the rows whose links fail (rows_without_parent). Fails with one row per
+    file that does not add up. The staged persons and accepted bills are relations here, not CTEs: DuckDB
+    materialises a CTE that is read more than once. -#}
+{%- set dense_person_ids = var('person_id_type') | lower not in ['varchar', 'text', 'string'] -%}
+{%- set staged_persons = ref('stg_ssb__persons') -%}
 {%- set accepted_bills = "(select bill_id, person_id from " ~ ref('int_bills_classified')
     ~ " where rejection_reason is null)" -%}
 with
@@ -25,16 +26,16 @@ linked_counts as (
         'ssb.residence' as source_name,
         (select count(*) from {{ source('ssb', 'residence') }}) as raw_row_count,
         (
-            select count(*) from {{ ref('stg_ssb__residences') }} as residences
-            where residences.person_id in {{ staged_person_ids }}
+            {{ count_rows_with_parent(
+                ref('stg_ssb__residences'), 'person_id', staged_persons, 'person_id', dense_person_ids
+            ) }}
         ) as linked_row_count
     union all
     select
         'kpr.kuhr_regninger' as source_name,
         (select count(*) from {{ source('kpr', 'kuhr_regninger') }}) as raw_row_count,
         (
-            select count(*) from {{ accepted_bills }} as accepted_bills
-            where accepted_bills.person_id in {{ staged_person_ids }}
+            {{ count_rows_with_parent(accepted_bills, 'person_id', staged_persons, 'person_id', dense_person_ids) }}
         ) as linked_row_count
     union all
     select
@@ -46,8 +47,7 @@ linked_counts as (
         'kpr.kuhr_diagnoser' as source_name,
         (select count(*) from {{ source('kpr', 'kuhr_diagnoser') }}) as raw_row_count,
         (
-            select count(*) from {{ ref('stg_kpr__bill_diagnoses') }} as diagnoses
-            where diagnoses.bill_id in (select accepted_bills.bill_id from {{ accepted_bills }} as accepted_bills)
+            {{ count_rows_with_parent(ref('stg_kpr__bill_diagnoses'), 'bill_id', accepted_bills, 'bill_id') }}
         ) as linked_row_count
     {% for register_name, table_name, staging_model in [
         ('kpr', 'hom_vedtak', 'stg_kpr__home_care_decisions'),
@@ -60,8 +60,9 @@ linked_counts as (
             '{{ register_name }}.{{ table_name }}' as source_name,
             (select count(*) from {{ source(register_name, table_name) }}) as raw_row_count,
             (
-                select count(*) from {{ ref(staging_model) }} as staged
-                where staged.person_id in {{ staged_person_ids }}
+                {{ count_rows_with_parent(
+                    ref(staging_model), 'person_id', staged_persons, 'person_id', dense_person_ids
+                ) }}
             ) as linked_row_count
     {% endfor %}
 ),

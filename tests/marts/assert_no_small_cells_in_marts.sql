@@ -11,6 +11,7 @@
 -- depends_on: {{ ref('monthly_contact_share') }}
 -- depends_on: {{ ref('age_sex_rates') }}
 -- depends_on: {{ ref('time_to_first_contact') }}
+-- depends_on: {{ ref('time_to_first_contact_survival') }}
 -- depends_on: {{ ref('diagnosis_chapter_shares') }}
 -- depends_on: {{ ref('municipality_rates') }}
 -- depends_on: {{ ref('refugee_health_service_comparison') }}

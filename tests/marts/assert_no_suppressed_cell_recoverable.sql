@@ -4,7 +4,8 @@
     cells zero by definition (seed structural_zero_strata) count as published zeros, and a part with no row
     at all (a municipality without persons of the group) adds 0. Within marts: contacts_by_group, annual_rates
     and age_sex_rates (per stratum) somatic_any and mental_any over their rows; time_to_first_contact's group
-    row over its sex x age strata. Across marts: annual_rates' group x service rows over age_sex_rates' strata
+    row over its sex x age strata; time_to_first_contact_survival's group curve over its strata, per curve and
+    month (persons at risk). Across marts: annual_rates' group x service rows over age_sex_rates' strata
     (contacts; persons followed and person-months of the group, which a stratum shows on any of its service
     rows); refugee_health_service_comparison over municipality_rates (contacts per service; persons and
     person-months per group, shown on either service row); and the group totals of contacts_by_group and
@@ -45,6 +46,10 @@ population_by_group as (
 
 time_to_first_contact as (
     select * from {{ ref('time_to_first_contact') }}
+),
+
+time_to_first_contact_survival as (
+    select * from {{ ref('time_to_first_contact_survival') }}
 ),
 
 municipality_rates as (
@@ -149,6 +154,20 @@ first_contact_cells as (
         is_suppressed as is_hidden,
         false as is_known
     from time_to_first_contact
+),
+
+-- Per curve x group x month, the group curve over its strata (the basis of the complementary pass: persons at
+-- risk; the hidden strata's first contacts are not protected as a sum, see the mart's doc block).
+survival_cells as (
+    select
+        'time_to_first_contact_survival: strata per month' as link,
+        first_contact_service || ' ' || group_key || ' ' || months_since_settlement as set_key,
+        'persons_at_risk' as measure,
+        is_group_total as is_total,
+        cast(persons_at_risk as double) as published_value,
+        is_suppressed as is_hidden,
+        false as is_known
+    from time_to_first_contact_survival
 ),
 
 -- ------------------------------------------------------------------- annual_rates over age_sex_rates
@@ -631,6 +650,11 @@ cells as (
         *,
         false as is_open
     from first_contact_cells
+    union all
+    select
+        *,
+        false as is_open
+    from survival_cells
     union all
     select
         *,

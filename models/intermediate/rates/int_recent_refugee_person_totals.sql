@@ -1,7 +1,8 @@
 {#- One row per recent refugee (ukraine_recent, other_recent), including those with no follow-up: the
     settlement municipality, follow-up person-months and contacts per municipality-table service
-    (Tables V2/V3), and the months from the settlement month to the first contact with GP, out-of-hours
-    or specialist care (time to first contact). -#}
+    (Tables V2/V3), the months from the settlement month to the first contact with GP, out-of-hours
+    or specialist care and to the first GP contact (time to first contact), and the last month of
+    follow-up (where the survival curve censors a person without a contact). -#}
 {%- set services = var('municipality_rate_services') -%}
 
 with
@@ -40,14 +41,17 @@ person_totals as (
         {% for service_key in services -%}
             cast(sum({{ service_key }}_count) as bigint) as {{ service_key }}_events,
         {% endfor -%}
-        sum(person_months) as person_months
+        sum(person_months) as person_months,
+        max(months_since_settlement) as last_month_since_settlement
     from person_months
     where months_since_settlement is not null
     group by person_id
 ),
 
 first_contact_services as (
-    select service_key
+    select
+        service_key,
+        list_contains({{ var('first_gp_contact_service_families') }}, service_family) as is_gp_service
     from services
     where list_contains({{ var('time_to_first_contact_service_families') }}, service_family)
 ),
@@ -55,7 +59,9 @@ first_contact_services as (
 first_contacts as (
     select
         contacts.person_id,
-        min(contacts.months_since_settlement) as months_to_first_contact
+        min(contacts.months_since_settlement) as months_to_first_contact,
+        min(contacts.months_since_settlement) filter (where first_contact_services.is_gp_service)
+            as months_to_first_gp_contact
     from contacts
     inner join first_contact_services
         on contacts.service_key = first_contact_services.service_key
@@ -72,6 +78,8 @@ final as (
         recent_persons.settlement_date,
         recent_persons.settlement_municipality_code,
         first_contacts.months_to_first_contact,
+        first_contacts.months_to_first_gp_contact,
+        person_totals.last_month_since_settlement,
         {% for service_key in services -%}
             coalesce(person_totals.{{ service_key }}_events, 0) as {{ service_key }}_events,
         {% endfor -%}
