@@ -205,9 +205,11 @@ class PopulationBuilder:
         if rest < 0:
             raise ValueError(f"{group}: countries of birth exceed the group's persons")
         codes = [country_code[r["country"]] for r in listed]
+        # The rest are born in countries the reference does not list for this group: a listed country's
+        # persons are its published count exactly (drawing the rest from it too put Somalia above Syria).
+        others = np.array([c for c in OTHER_REFUGEE_COUNTRIES if c not in codes], dtype=object)
         out = np.concatenate([np.full(c, code, dtype=object) for c, code in zip(counts, codes)]
-                             + [np.array(OTHER_REFUGEE_COUNTRIES, dtype=object)[
-                                 self.rng.integers(0, len(OTHER_REFUGEE_COUNTRIES), rest)]])
+                             + [others[self.rng.integers(0, len(others), rest)]])
         return out[self.rng.permutation(n)]
 
     # --- municipalities -------------------------------------------------------------------------
