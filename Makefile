@@ -27,9 +27,14 @@ TEST_SCALE ?= 0.02
 ## where `make test` puts its extracts, warehouse, export, report and Data Docs
 TEST_DIR ?= data/test
 TEST_THRESHOLD := $(shell python3 -c "print(max(1, int($(TEST_SCALE) * 200 + 0.5)))")
+# Tables 2/3 by country of birth name a country with at least 100 persons in the group (issue 14); scaled
+# the same way, so a smaller build names the same countries as the national one would.
+## Tables 2/3 by country of birth: least persons a country needs in a group (round(SCALE x 100))
+COUNTRY_THRESHOLD ?= $(shell python3 -c "print(max(1, int($(SCALE) * 100 + 0.5)))")
+TEST_COUNTRY_THRESHOLD := $(shell python3 -c "print(max(1, int($(TEST_SCALE) * 100 + 0.5)))")
 # The same --vars go to dbt and to the export, which records them in its `about` table.
-DBT_VARS := {municipality_min_settled_ukrainian_refugees: $(MUNICIPALITY_THRESHOLD)}
-TEST_DBT_VARS := {municipality_min_settled_ukrainian_refugees: $(TEST_THRESHOLD)}
+DBT_VARS := {municipality_min_settled_ukrainian_refugees: $(MUNICIPALITY_THRESHOLD), min_country_persons: $(COUNTRY_THRESHOLD)}
+TEST_DBT_VARS := {municipality_min_settled_ukrainian_refugees: $(TEST_THRESHOLD), min_country_persons: $(TEST_COUNTRY_THRESHOLD)}
 
 VENV := .venv
 # The libraries the Data Docs load, pinned in package-lock.json, installed here (not committed).

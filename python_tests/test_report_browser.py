@@ -58,6 +58,7 @@ PAGES = {
     "table_v3": 0,
     "figure_v1": 1,
     "traffic_light": 6,
+    "countries_of_birth": 1,
 }
 # Table 3's services when the export's about table has no var.table3_services.
 TABLE3_SERVICES = [
@@ -146,7 +147,8 @@ def export() -> dict[str, pd.DataFrame]:
         pytest.fail(f"BI_DIR={BI_DIR} holds no BI export (marts.duckdb)")
     names = ["about", "population_by_group", "contacts_by_group", "consultation_time_interpreter_share",
              "annual_rates", "municipality_rates", "time_to_first_contact", "refugee_health_service_comparison",
-             "time_to_first_contact_survival", "municipality_traffic_light"]
+             "time_to_first_contact_survival", "municipality_traffic_light",
+             "annual_rates_by_country_of_birth", "contacts_by_country_of_birth"]
     with duckdb.connect(str(path), read_only=True) as con:
         return {name: con.execute(f'select * from main."{name}"').df() for name in names}
 
@@ -481,3 +483,30 @@ def test_traffic_light_tables_match_export(visits, export):
                 assert expected[(*key, f"{row.group_key}__ratio")] == SUPPRESSED
         table_id = f"traffic_light_{service_key}"
         assert_cells(visits["traffic_light"].tables[table_id], expected, table_id)
+
+
+def test_countries_of_birth_table_matches_export(visits, export):
+    about = dict(zip(export["about"]["key"], export["about"]["value"]))
+    services = json.loads(about["var.table3_services"]) if "var.table3_services" in about else TABLE3_SERVICES
+    rates = export["annual_rates_by_country_of_birth"]
+    contacts = export["contacts_by_country_of_birth"].set_index(["group_key", "country_key", "service_key"])
+    frame = rates[rates["service_key"].isin(services)]
+    assert len(frame) == len(frame.drop_duplicates(["group_key", "country_key"])) * len(services)
+    expected = {}
+    for row in frame.itertuples():
+        other = contacts.loc[(row.group_key, row.country_key, row.service_key)]
+        key = (f"{group_label(row)}: {bilingual(row.service_label_en, row.service_label_no)}",
+               bilingual(row.country_name_en, row.country_name_no))
+        per_person = other.contacts_per_person if other.per_unit == "person" else other.contacts_per_1000_persons
+        expected |= {
+            (*key, "persons"): fmt_count(other.persons),
+            (*key, "contacts"): fmt_count(row.contacts),
+            (*key, "per_person"): fmt_decimal(per_person),
+            (*key, "rate"): fmt_decimal(row.rate_annual),
+            (*key, "rate_ci"): fmt_ci(row.rate_ci_lower_annual, row.rate_ci_upper_annual),
+            (*key, "dsr"): fmt_decimal(row.dsr_annual),
+            (*key, "dsr_ci"): fmt_ci(row.dsr_ci_lower_annual, row.dsr_ci_upper_annual),
+        }
+        if row.is_suppressed:
+            assert expected[(*key, "contacts")] == SUPPRESSED
+    assert_cells(visits["countries_of_birth"].tables["countries_of_birth"], expected, "Countries of birth")

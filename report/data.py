@@ -25,6 +25,8 @@ MARTS = (
     "municipality_rates",
     "refugee_health_service_comparison",
     "municipality_traffic_light",
+    "annual_rates_by_country_of_birth",
+    "contacts_by_country_of_birth",
 )
 
 

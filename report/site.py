@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import countries
 from . import figures as fig
 from . import tables as tab
 from .data import Export, data_description, load_export
@@ -83,6 +84,9 @@ PAGES: tuple[PageSpec, ...] = (
                     "settlement (indirect standardisation), with an exact Poisson 95 % CI and a class: higher, "
                     "lower or not different. Every municipality is in the tables; a figure shows those whose "
                     "numbers are published.")),
+    PageSpec("countries_of_birth", "Countries of birth (Fødeland)",
+             "Tables 2 and 3 by country of birth for the refugee groups, with 95 % CIs",
+             lambda e: ([countries.countries_table(e)], [countries.countries_figure(e)])),
 )
 
 

@@ -16,6 +16,8 @@
 -- depends_on: {{ ref('municipality_rates') }}
 -- depends_on: {{ ref('refugee_health_service_comparison') }}
 -- depends_on: {{ ref('municipality_traffic_light') }}
+-- depends_on: {{ ref('annual_rates_by_country_of_birth') }}
+-- depends_on: {{ ref('contacts_by_country_of_birth') }}
 {%- set threshold = var('suppression_threshold', 5) | int -%}
 {%- set lowest = 0 if (var('suppress_zero', true) | string | lower) in ['true', '1', 'yes'] else 1 -%}
 {%- set scans = [] -%}
