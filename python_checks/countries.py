@@ -8,7 +8,8 @@ contacts_by_country_of_birth publish):
   Syria, Russia, Afghanistan, ..., Sudan in other_recent) come out in their published order of size. For each
   group, each named country is checked against the next smaller one in the published figures: observed
   persons of the larger minus those of the smaller must be >= 0 (ties allowed: scaled counts are rounded). A
-  named country that is missing (pooled as 'other' or absent) fails.
+  named country that is missing (pooled as 'other' or absent) fails: every named country has at least 324
+  persons nationally, so with min_country_persons <= 100 (scaled like the data) none of them is pooled.
 - `country_persons`: each named country's persons = floor(published x scale + 0.5), as Table 1's persons
   (with --relative-tolerance for real extracts).
 - `countries_add_up`: per group, persons over the countries and the pooled row = the group's persons in
