@@ -15,6 +15,11 @@ GX_DOCS ?= $(dir $(WAREHOUSE))quality/gx_docs
 BI_DIR ?= data/bi
 ## where the report is rendered (a static HTML site, from the BI export alone)
 REPORT_DIR ?= data/report
+## the settlement plan `make plan` reads (CSV: municipality_code, settlement_month YYYY-MM, persons, and
+## optionally group_key, sex, age_group); the default is the shipped plan for 2025
+PLAN ?= seeds/settlement_plan_2025.csv
+## where `make plan` writes planned_contacts.csv
+PLAN_DIR ?= data/plan
 ## set to 1 to let the door accept extract files with no rows
 ALLOW_EMPTY ?=
 # Tables V2/V3 list municipalities with at least 200 settled Ukrainian refugees; synthetic extracts at a
@@ -46,7 +51,7 @@ export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help install docs-assets chromium extracts check-extracts warehouse publish report build test lint lint-all clean
+.PHONY: help install docs-assets chromium extracts check-extracts warehouse publish report build plan test lint lint-all clean
 .DEFAULT_GOAL := help
 
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -96,6 +101,11 @@ publish: install ## publish the BI export (BI_DIR) from the built warehouse
 	$(PY) -m bi_export --warehouse $(WAREHOUSE) --manifest target/manifest.json --raw-dir $(RAW_DIR) \
 		--out-dir $(BI_DIR) --vars '$(DBT_VARS)'
 
+# The settlement capacity planner on an existing warehouse: the plan is checked (file, row, rule) before
+# anything runs; then only the planner's models (tag planner) are built, nothing else.
+plan: install ## expected contacts of the settlement plan PLAN per municipality and month, on the built WAREHOUSE
+	$(PY) -m planner --plan $(PLAN) --warehouse $(WAREHOUSE) --out $(PLAN_DIR)
+
 # The report as a static site, from the BI export alone.
 report: install ## render the report (REPORT_DIR) from the BI export
 	$(PY) -m report --bi-dir $(BI_DIR) --out $(REPORT_DIR)
@@ -118,7 +128,7 @@ LINT_BASE ?= $(shell git rev-parse --verify --quiet origin/main >/dev/null 2>&1 
 ## sqlfluff worker processes
 LINT_PROCESSES ?= 2
 PYTHON_DIRS := synthetic_registers python_checks python_tests warehouse_functions benchmarks bi_export \
-	extract_contract report tools bi
+	extract_contract report tools bi planner
 
 lint: install ## ruff on all Python; sqlfluff on the SQL changed against LINT_BASE (all SQL if a macro or config changed)
 	@echo "lint: ruff on $(PYTHON_DIRS)..."

@@ -49,6 +49,16 @@ LABEL_JOINS: tuple[LabelJoin, ...] = (
         },
     ),
     LabelJoin(
+        keys=("immigration_reason_key",),
+        source_sql="select immigration_reason_key, immigration_reason_en as immigration_reason_label_en, "
+                   "immigration_reason_no as immigration_reason_label_no from wh.seeds.immigration_reasons",
+        labels={
+            "immigration_reason_label_en": "Immigration reason, English label (seed immigration_reasons; null on "
+                                           "a group's row, 'all').",
+            "immigration_reason_label_no": "Immigration reason, Norwegian label (seed immigration_reasons).",
+        },
+    ),
+    LabelJoin(
         keys=("code_system", "chapter_code"),
         source_sql="select 'ICPC-2' as code_system, chapter_code, chapter_label_en, chapter_label_no "
                    "from wh.seeds.icpc2_chapters "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from python_checks import audit, checks, countries
+from python_checks import audit, checks, countries, planner, reasons
 from python_checks.docs_offline import ASSETS_DIR, OfflineDocsError, vendor_files
 from python_checks.fetch import fetch
 from python_checks.freshness import stale_warehouse
@@ -26,7 +26,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m python_checks",
         description="Great Expectations checks of the warehouse: published totals, conservation, disclosure, survival curves, "
-                    "countries of birth.")
+                    "countries of birth, immigration reasons, the settlement planner.")
     parser.add_argument("--warehouse", type=Path, required=True, help="DuckDB warehouse file (opened read-only)")
     parser.add_argument("--raw-dir", type=Path, required=True,
                         help="directory of the raw extracts (<register>/<file>.parquet, manifest.json if synthetic)")
@@ -44,7 +44,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--relative-tolerance", type=float, default=0.0,
                         help="relative tolerance of published counts, for real extracts (default 0: exact)")
     parser.add_argument("--suite", action="append",
-                        choices=["published_totals", "conservation", "disclosure", "survival_curves", "countries_of_birth"],
+                        choices=["published_totals", "conservation", "disclosure", "survival_curves", "countries_of_birth",
+                                 "immigration_reasons", "settlement_planner"],
                         help="run only these suites (repeatable; default: all)")
     parser.add_argument("--allow-older-warehouse", action="store_true",
                         help="check a warehouse last written before the newest extract file (extracts copied or "
@@ -94,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python_checks: ERROR: {error}")
         return 2
     project_vars = read_project_vars()
-    wanted = set(args.suite or ["published_totals", "conservation", "disclosure", "survival_curves", "countries_of_birth"])
+    wanted = set(args.suite or ["published_totals", "conservation", "disclosure", "survival_curves", "countries_of_birth",
+                                 "immigration_reasons", "settlement_planner"])
     source = f"manifest scale {manifest.scale:g}" if manifest.present else "no manifest: real extracts, scale 1"
     print(f"python_checks: warehouse {args.warehouse}, raw {args.raw_dir} ({source}), "
           f"reference {args.reference_dir}, relative tolerance {args.relative_tolerance:g}")
@@ -110,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         data = fetch(args.warehouse, args.raw_dir, project_vars,
                      with_text_figures=manifest.scale >= checks.TEXT_FIGURE_MIN_SCALE and "published_totals" in wanted)
         country_data = countries.fetch_country_data(args.warehouse) if "countries_of_birth" in wanted else None
+        reason_data = reasons.fetch_reason_data(args.warehouse) if "immigration_reasons" in wanted else None
+        planner_data = (planner.fetch_planner_data(args.warehouse, int(project_vars.get("planning_horizon_months", 24)),
+                                                   int(project_vars.get("suppression_threshold", 5)))
+                        if "settlement_planner" in wanted else None)
     except (FileNotFoundError, duckdb.IOException, duckdb.CatalogException) as error:
         # A missing file, a warehouse held by another process (dbt) or a partial build (a missing table).
         print(f"python_checks: ERROR reading the warehouse: {error}")
@@ -127,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     if country_data is not None:
         suites.append(countries.countries_of_birth(countries.read_reference_countries(args.reference_dir),
                                                    country_data, manifest, args.relative_tolerance))
+    if reason_data is not None:
+        suites.append(reasons.immigration_reasons(reason_data))
+    if planner_data is not None:
+        suites.append(planner.settlement_planner(planner_data))
     fetched = time.monotonic()
     print(f"\naudited rows ({audit.AUDIT_TABLE}: raw rows not staged, and why), per file and reason, "
           "largest first:")

@@ -59,6 +59,8 @@ PAGES = {
     "figure_v1": 1,
     "traffic_light": 6,
     "countries_of_birth": 1,
+    "immigration_reasons": 1,
+    "settlement_planner": 1,
 }
 # Table 3's services when the export's about table has no var.table3_services.
 TABLE3_SERVICES = [
@@ -148,7 +150,8 @@ def export() -> dict[str, pd.DataFrame]:
     names = ["about", "population_by_group", "contacts_by_group", "consultation_time_interpreter_share",
              "annual_rates", "municipality_rates", "time_to_first_contact", "refugee_health_service_comparison",
              "time_to_first_contact_survival", "municipality_traffic_light",
-             "annual_rates_by_country_of_birth", "contacts_by_country_of_birth"]
+             "annual_rates_by_country_of_birth", "contacts_by_country_of_birth",
+             "annual_rates_by_immigration_reason", "time_to_first_contact_by_immigration_reason"]
     with duckdb.connect(str(path), read_only=True) as con:
         return {name: con.execute(f'select * from main."{name}"').df() for name in names}
 
@@ -510,3 +513,46 @@ def test_countries_of_birth_table_matches_export(visits, export):
         if row.is_suppressed:
             assert expected[(*key, "contacts")] == SUPPRESSED
     assert_cells(visits["countries_of_birth"].tables["countries_of_birth"], expected, "Countries of birth")
+
+
+def _reason_label(row) -> str:
+    if row.immigration_reason_key == "all":
+        return bilingual("All", "Alle")
+    return bilingual(row.immigration_reason_label_en, row.immigration_reason_label_no)
+
+
+def test_immigration_reason_tables_match_export(visits, export):
+    about = dict(zip(export["about"]["key"], export["about"]["value"]))
+    services = json.loads(about["var.table3_services"]) if "var.table3_services" in about else TABLE3_SERVICES
+    rates = export["annual_rates_by_immigration_reason"]
+    rates = rates[rates["service_key"].isin(services)]
+    assert set(rates["immigration_reason_key"]) == {"refugee", "family_reunified"}
+    expected = {}
+    for row in rates.itertuples():
+        key = (f"{group_label(row)}: {bilingual(row.service_label_en, row.service_label_no)}",
+               _reason_label(row))
+        expected |= {
+            (*key, "persons_followed"): fmt_count(row.persons_followed),
+            (*key, "contacts"): fmt_count(row.contacts),
+            (*key, "rate"): fmt_decimal(row.rate_annual),
+            (*key, "rate_ci"): fmt_ci(row.rate_ci_lower_annual, row.rate_ci_upper_annual),
+            (*key, "dsr"): fmt_decimal(row.dsr_annual),
+            (*key, "dsr_ci"): fmt_ci(row.dsr_ci_lower_annual, row.dsr_ci_upper_annual),
+        }
+        if row.is_suppressed:
+            assert expected[(*key, "contacts")] == SUPPRESSED
+    tables = visits["immigration_reasons"].tables
+    assert_cells(tables["immigration_reason_rates"], expected, "Annual rates by immigration reason")
+    kinds = {"any": bilingual("Any: GP, out-of-hours or specialist", "Alle: fastlege, legevakt eller spesialist"),
+             "gp": bilingual("GP", "Fastlege")}
+    expected = {}
+    for row in export["time_to_first_contact_by_immigration_reason"].itertuples():
+        key = (f"{group_label(row)}: {kinds[row.first_contact_service]}", _reason_label(row))
+        expected |= {
+            (*key, "persons_followed"): fmt_count(row.persons_followed),
+            (*key, "persons_with_contact"): fmt_count(row.persons_with_contact),
+            (*key, "pct_with_contact"): fmt_decimal(row.pct_with_contact),
+            (*key, "mean_months"): fmt_decimal(row.mean_months_to_first_contact),
+            (*key, "mean_months_ci"): fmt_ci(row.mean_months_ci_lower, row.mean_months_ci_upper),
+        }
+    assert_cells(tables["immigration_reason_first_contact"], expected, "Time to first contact by immigration reason")

@@ -27,6 +27,10 @@ MARTS = (
     "municipality_traffic_light",
     "annual_rates_by_country_of_birth",
     "contacts_by_country_of_birth",
+    "annual_rates_by_immigration_reason",
+    "monthly_contact_share_by_immigration_reason",
+    "time_to_first_contact_by_immigration_reason",
+    "planned_contacts",
 )
 
 

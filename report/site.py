@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import countries
+from . import countries, planner, reasons
 from . import figures as fig
 from . import tables as tab
 from .data import Export, data_description, load_export
@@ -87,6 +87,21 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("countries_of_birth", "Countries of birth (Fødeland)",
              "Tables 2 and 3 by country of birth for the refugee groups, with 95 % CIs",
              lambda e: ([countries.countries_table(e)], [countries.countries_figure(e)])),
+    PageSpec("immigration_reasons", "Refugees and family reunified (Flyktninger og familiegjenforente)",
+             "Table 3, the time to first contact and Figure 3 by immigration reason (Igrus2 71 and 74)",
+             lambda e: ([reasons.rates_table(e), reasons.first_contact_table(e)], [reasons.monthly_figure(e)]),
+             intro=("The supervisory investigation of family reunification (Ukom) found that municipalities often "
+                    "do not follow up family members reunified with a refugee as they follow up refugees. Here "
+                    "each refugee group is split by immigration reason: refugees themselves (Igrus2 71) and family "
+                    "members reunified with a refugee (Igrus2 74).")),
+    PageSpec("settlement_planner", "Settlement capacity planner (Bosettingsplanlegger)",
+             "Expected contacts per municipality and month for a settlement plan (by default 12,640 persons in 2025)",
+             lambda e: ([planner.planner_table(e)], [planner.planner_figure(e)]),
+             intro=("Report section 4: municipalities are asked to settle 12,640 refugees in 2025. From a settlement "
+                    "plan (municipality, month, persons; by default the shipped plan for 2025, or your own with "
+                    "`make plan PLAN=my_plan.csv`), the GP, out-of-hours, somatic and mental health care contacts "
+                    "expected in each municipality and month of the persons' first 24 months, at the rates observed "
+                    "after the 2022-2023 settlements.")),
 )
 
 

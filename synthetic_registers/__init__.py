@@ -5,4 +5,4 @@ docs/extracts.md. Counts are deterministic functions of (scale, seed): persons p
 per group and service, and the municipality cells of Tables V2/V3 equal round(published x scale).
 """
 
-__version__ = "1.0.0"
+__version__ = "1.1.0"

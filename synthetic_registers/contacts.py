@@ -78,8 +78,21 @@ EARLY_CARE_MIN_AGE = 70
 EARLY_CARE_BOOST = {0: [1.9, 1.4]}
 
 
+# Family members reunified with a refugee (Igrus2 74) reach primary care later after settlement: the
+# supervisory investigation of family reunification (Ukom) found that municipalities often do not follow
+# them up as they follow up refugees (no health assessment, no introduction programme at once). Their GP and
+# out-of-hours intensity in months 0, 1, ... since settlement is multiplied by these factors (from month
+# len(...) on, 1); the refugees' (71) intensity in the same months is raised so that the group's mean over
+# its persons is unchanged (its published Figure 3 and totals stay as calibrated). The factors are an
+# assumption for a visible, documented difference, not a published estimate.
+REUNIFIED_PRIMARY_CARE_DELAY = {"gp_contact": [0.35, 0.55, 0.75, 0.9],
+                                "out_of_hours_contact": [0.5, 0.7, 0.85]}
+
+
 def month_profile(family: str, months_since: np.ndarray, group: np.ndarray,
-                  age: np.ndarray | None = None) -> np.ndarray:
+                  age: np.ndarray | None = None, reunified: np.ndarray | None = None) -> np.ndarray:
+    """Intensity of a service family per person-month of the recent groups, by month since settlement;
+    `reunified` (Igrus2 74, aligned with `months_since`) applies REUNIFIED_PRIMARY_CARE_DELAY."""
     out = np.ones(len(months_since))
     for g in (0, 1):
         prof = np.asarray(MONTH_PROFILE.get((family, g), [1.0]))
@@ -89,6 +102,14 @@ def month_profile(family: str, months_since: np.ndarray, group: np.ndarray,
         if boost is not None and age is not None:
             early = sel & (age >= EARLY_CARE_MIN_AGE) & (months_since < len(boost))
             out[early] *= np.asarray(boost)[months_since[early]]
+        delay = REUNIFIED_PRIMARY_CARE_DELAY.get(family)
+        if delay is not None and reunified is not None:
+            for month, factor in enumerate(delay):
+                in_month = sel & (months_since == month)
+                share = reunified[in_month].mean() if in_month.any() else 0.0
+                if share < 1:
+                    # The refugees' factor, so that share x delay + (1 - share) x refugees' factor = 1.
+                    out[in_month] *= np.where(reunified[in_month], factor, (1 - share * factor) / (1 - share))
     return out
 
 
@@ -191,7 +212,8 @@ def allocate(persons: Persons, ref: Reference, scale: float, rng: np.random.Gene
     for family in sorted(set(PROFILE_OF.values())):
         w = recent_months.person_months * month_profile(family, recent_months.months_since,
                                                         persons.group[recent_months.person],
-                                                        persons.age[recent_months.person])
+                                                        persons.age[recent_months.person],
+                                                        persons.igrus2[recent_months.person] == "74")
         e = persons.person_months.copy()
         e[persons.group < 2] = 0.0
         e += np.bincount(recent_months.person, weights=w, minlength=n)

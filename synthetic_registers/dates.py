@@ -25,7 +25,8 @@ class DateSampler:
         if family not in self._cum:
             w = self.recent.person_months * month_profile(family, self.recent.months_since,
                                                           self.persons.group[self.recent.person],
-                                                          self.persons.age[self.recent.person])
+                                                          self.persons.age[self.recent.person],
+                                                          self.persons.igrus2[self.recent.person] == "74")
             self._cum[family] = np.cumsum(w)
         return self._cum[family]
 

@@ -68,6 +68,15 @@ GENERAL_IMMIGRANT_COUNTRIES = {
 OTHER_REFUGEE_COUNTRIES = ["452", "456", "346", "246", "356", "990", "424", "575", "980", "534"]
 
 IGRUS2_REFUGEE = ("71", "74")
+# Share of each refugee group who are family reunified with a refugee (Igrus2 74); the rest are refugees
+# themselves (71). Assumptions, not published figures (the report does not split its groups by reason):
+# - ukraine_recent: few, because every Ukrainian under collective protection has protection in their own
+#   right, so family members come as refugees rather than by family reunification;
+# - other_recent and refugees_before_2022: about a fifth to a quarter, the order of magnitude of SSB's
+#   statistics on persons with a refugee background, where family members reunified with refugees are a
+#   large minority (unconfirmed for these exact groups and years).
+# The warehouse reads whatever the file holds; nothing in the models depends on these shares.
+FAMILY_REUNIFIED_SHARE = {"ukraine_recent": 0.03, "other_recent": 0.25, "refugees_before_2022": 0.22}
 # Igrus2 codes for everyone else; the full list is not public (REGISTER_FORMATS.md), so these are
 # stand-ins the warehouse must treat as "not refugee".
 IGRUS2_OTHER_IMMIGRANT = ("11", "21", "31", "41", "75")
@@ -320,6 +329,11 @@ class PopulationBuilder:
         kind = np.where(chosen, np.where(self.rng.random(n) < death_weight / weight, 1, 2), 0).astype(np.int8)
         return np.where(chosen, exit_day, -1), kind
 
+    def immigration_reasons(self, group: str, n: int) -> np.ndarray:
+        """Igrus2 of a refugee group's persons: 74 (family reunified) with FAMILY_REUNIFIED_SHARE, else 71."""
+        reunified = self.rng.random(n) < FAMILY_REUNIFIED_SHARE[group]
+        return np.where(reunified, "74", "71").astype(object)
+
     # --- the whole population -------------------------------------------------------------------
     def build(self) -> Persons:
         parts: dict[str, list[np.ndarray]] = {k: [] for k in (
@@ -343,13 +357,13 @@ class PopulationBuilder:
                 exit_day = np.where(kind > 0, exit_day, -1)
                 sy, sm = cal.year_month(settlement)
                 birth_year = sy - age - (sm < birth_month)
-                igrus2 = np.where(self.rng.random(n) < 0.88, "71", "74").astype(object)
+                igrus2 = self.immigration_reasons(group, n)
             else:
                 birth_year = 2023 - age.astype(np.int64)
                 # Nobody is born after the end of the study; 2023 births are spread over the year.
                 if group == "refugees_before_2022":
                     settlement = self._settled_before_2022(birth_year, birth_month)
-                    igrus2 = np.where(self.rng.random(n) < 0.8, "71", "74").astype(object)
+                    igrus2 = self.immigration_reasons(group, n)
                     municipality = self.rng.choice(len(weight), size=n, p=weight / weight.sum()).astype(np.int16)
                 else:
                     settlement = np.full(n, -1, np.int64)

@@ -1,7 +1,7 @@
 {#- Sibling of assert_no_suppressed_cell_recoverable for the by-country marts (issue 14): no hidden cell of
     annual_rates_by_country_of_birth or contacts_by_country_of_birth may be recovered by subtraction, with
-    the same rule. Each set is listed with its published numbers only (a hidden cell is null in the mart and
-    only its flag is used): the group totals (annual_rates, contacts_by_group, population_by_group: read,
+    the same rule (macros/tests/recoverable_set_failures.sql). Each set is listed with its published
+    numbers only (a hidden cell is null in the mart and only its flag is used): the group totals (annual_rates, contacts_by_group, population_by_group: read,
     never changed) over the group's countries and the pooled row 'other', for contacts per service, persons,
     persons followed and person-months (which a country shows on any of its service rows); and within a
     country somatic_any and mental_any over their parts. A group with no pooled row (ukraine_recent) adds 0
@@ -9,8 +9,6 @@
     part hidden, or exactly one part is hidden, or (counts) two or more hidden parts sum to 0..threshold; or
     when its total is hidden and every part is published. Contacts in the two marts must be the same numbers,
     hidden alike. Returns the offending sets. -#}
-{%- set threshold = var('suppression_threshold', 5) | int -%}
-
 with
 
 country_rates as (
@@ -209,44 +207,8 @@ cells as (
     select * from follow_up_cells
 ),
 
-sets as (
-    select
-        link,
-        set_key,
-        measure,
-        -- Counts: a sum of 0..threshold over hidden parts discloses; person-months are not counts.
-        measure <> 'person_months' as is_count,
-        coalesce(bool_or(is_total and not is_hidden), false) as is_total_published,
-        coalesce(bool_or(is_total and is_hidden), false) as is_total_hidden,
-        max(case when is_total then published_value end) as published_total,
-        sum(case when not is_total and not is_hidden then published_value else 0 end) as published_parts,
-        count(*) filter (where not is_total and is_hidden) as hidden_parts
-    from cells
-    group by link, set_key, measure
-),
-
-assessed as (
-    select
-        *,
-        published_total - published_parts as recoverable_remainder,
-        -- Counts are whole numbers; person-months are sums of values rounded to 10 decimals.
-        abs(published_total - published_parts) > 0.000001 as has_remainder
-    from sets
-),
-
 failures as (
-    select *
-    from assessed
-    where
-        (
-            is_total_published
-            and (
-                (hidden_parts = 0 and has_remainder)
-                or hidden_parts = 1
-                or (hidden_parts >= 2 and is_count and recoverable_remainder <= {{ threshold }})
-            )
-        )
-        or (is_total_hidden and hidden_parts = 0)
+    {{ recoverable_set_failures('cells') | indent(4) }}
 ),
 
 -- ---------------------------------------------------------------- the same numbers in the two marts

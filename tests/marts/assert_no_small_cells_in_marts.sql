@@ -18,6 +18,10 @@
 -- depends_on: {{ ref('municipality_traffic_light') }}
 -- depends_on: {{ ref('annual_rates_by_country_of_birth') }}
 -- depends_on: {{ ref('contacts_by_country_of_birth') }}
+-- depends_on: {{ ref('annual_rates_by_immigration_reason') }}
+-- depends_on: {{ ref('monthly_contact_share_by_immigration_reason') }}
+-- depends_on: {{ ref('time_to_first_contact_by_immigration_reason') }}
+-- depends_on: {{ ref('planned_contacts') }}
 {%- set threshold = var('suppression_threshold', 5) | int -%}
 {%- set lowest = 0 if (var('suppress_zero', true) | string | lower) in ['true', '1', 'yes'] else 1 -%}
 {%- set scans = [] -%}
