@@ -51,7 +51,7 @@ export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help install docs-assets chromium extracts check-extracts warehouse publish report build plan test lint lint-all clean
+.PHONY: help install docs-assets chromium extracts check-extracts warehouse publish report build plan test test-suite lint lint-all clean
 .DEFAULT_GOAL := help
 
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -164,7 +164,15 @@ chromium: ## Debian's chromium for the browser tests, installed where missing (a
 	@test -x /usr/bin/chromium || { echo "test: installing Debian's chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Two jobs at a time where they do not depend on each other (the machine has two cores and each job leaves
+# one partly idle): the Superset venv installs while the test build and pytest run, and the lint runs
+# while Superset serves the dashboard test. --output-sync keeps each job's output together.
 test: install $(VENV)/.test-installed chromium ## everything CI runs: a TEST_SCALE build, export, report, checks, pytest, lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-suite $(SUPERSET_VENV)/.installed
+	$(MAKE) --no-print-directory -j2 --output-sync=target bi-test lint BI_DIR=$(TEST_DIR)/bi
+
+# The test build at TEST_SCALE, its export, report, checks and docs, and pytest (part of make test).
+test-suite: install $(VENV)/.test-installed chromium
 	rm -rf $(TEST_DIR)
 	$(PY) -m synthetic_registers --scale $(TEST_SCALE) --seed $(SEED) --out $(TEST_DIR)/raw --quiet
 	$(PY) -m extract_contract --raw-dir $(TEST_DIR)/raw
@@ -181,8 +189,6 @@ test: install $(VENV)/.test-installed chromium ## everything CI runs: a TEST_SCA
 		TEST_BI_DIR=$(abspath $(TEST_DIR)/bi) TEST_MANIFEST=$(abspath $(TEST_DIR)/target/manifest.json) \
 		TEST_GX_DOCS=$(abspath $(TEST_DIR)/gx_docs) \
 		BI_DIR=$(abspath $(TEST_DIR)/bi) REPORT_DIR=$(abspath $(TEST_DIR)/report) $(PY) -m pytest -q python_tests
-	$(MAKE) --no-print-directory bi-test BI_DIR=$(TEST_DIR)/bi
-	$(MAKE) lint
 
 clean: ## remove data/ (extracts, warehouses, exports, reports, Data Docs), target/ and logs/
 	rm -rf data target logs

@@ -4,11 +4,12 @@ of a clean build; a killed `make warehouse` leaves the previous warehouse byte f
 Needs the test build of `make test`: TEST_RAW_DIR (its extracts), TEST_WAREHOUSE (the clean build from them)
 and TEST_MANIFEST (dbt's manifest of that build; run_results.json beside it holds the --vars it ran with).
 
-The build tests cost about 1.6 builds of the test scale: `make warehouse` killed once dbt has written the
-first models, and a `dbt build` over a copy of the clean warehouse killed inside a model at about 40 % of
-its nodes, then run again to the end. That rerun rebuilds every model over an existing one (the first 40 %
-as the killed build left them, the rest as the clean build did), so it is also the second build in a row
-over a complete warehouse: its marts must equal the clean build's (idempotent).
+The build tests cost about one build of the test scale: `make warehouse` killed once dbt has written the
+first models, and a `dbt run` (the build's models; its tests only read the warehouse) over a copy of the
+clean warehouse killed inside a model at about 40 % of its nodes, then run again to the end. That rerun
+rebuilds every model over an existing one (the first 40 % as the killed build left them, the rest as the
+clean build did), so it is also the second build in a row over a complete warehouse: its marts must equal
+the clean build's (idempotent).
 """
 
 from __future__ import annotations
@@ -408,8 +409,10 @@ def _env(tmp: Path, **extra: str) -> dict[str, str]:
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1", **extra}
 
 
-def _dbt_build(tmp: Path, warehouse: Path, dbt_vars: str, log: str) -> Build:
-    return Build([str(DBT), "build", "--profiles-dir", ".", "--project-dir", ".", "--vars", dbt_vars],
+def _dbt_run(tmp: Path, warehouse: Path, dbt_vars: str, log: str) -> Build:
+    """`dbt run`: the models of a build without its data and unit tests, which only read the warehouse, so a
+    kill and a rerun leave the file as a build's would, in a third less time."""
+    return Build([str(DBT), "run", "--profiles-dir", ".", "--project-dir", ".", "--vars", dbt_vars],
                  _env(tmp, RAW_DIR=str(RAW_DIR), WAREHOUSE=str(warehouse)), tmp / log)
 
 
@@ -438,7 +441,7 @@ def test_a_killed_build_run_again_gives_the_marts_of_a_clean_build(
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(WAREHOUSE, warehouse)
 
-    killed = _dbt_build(tmp_path, warehouse, dbt_vars, "killed.log")
+    killed = _dbt_run(tmp_path, warehouse, dbt_vars, "killed.log")
     index, total, model = _kill_inside_a_model(killed, KILL_AFTER_SHARE)
     killed.finish()
     wal = warehouse.with_suffix(".duckdb.wal")
@@ -446,9 +449,9 @@ def test_a_killed_build_run_again_gives_the_marts_of_a_clean_build(
           f"{wal.exists()}")
     assert wal.exists() or _sha256(warehouse) != _sha256(WAREHOUSE), "the killed build wrote nothing"
 
-    rerun = _dbt_build(tmp_path, warehouse, dbt_vars, "rerun.log")
+    rerun = _dbt_run(tmp_path, warehouse, dbt_vars, "rerun.log")
     assert rerun.finish() == 0, f"the rerun failed; see {rerun.log.name}"
-    assert sorted(rerun.finished) == list(range(1, total + 1)) and set(rerun.finished.values()) <= {"OK", "PASS"}
+    assert sorted(rerun.finished) == list(range(1, total + 1)) and set(rerun.finished.values()) <= {"OK"}
     marts, relations = read_warehouse(warehouse)
     # The same relations with the same row counts: nothing left over from the killed build (__dbt_tmp,
     # __dbt_backup), nothing missing.
