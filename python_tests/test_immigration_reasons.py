@@ -97,12 +97,20 @@ def _monthly_expected(persons: pd.DataFrame) -> pd.DataFrame:
         counted = months.assign(had=had).groupby(["group_key", KEY, "months_since_settlement"]).agg(
             persons_followed=("person_id", "size"), persons_with_contact=("had", "sum"))
         rows.append(counted.assign(service_key=service).reset_index())
-    frame = pd.concat(rows)
-    ci = [stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=0.95, method="wilson")
-          for k, n in zip(frame["persons_with_contact"], frame["persons_followed"], strict=True)]
-    frame["pct_with_contact"] = 100 * frame["persons_with_contact"] / frame["persons_followed"]
-    frame["pct_ci_lower"] = [100 * c.low for c in ci]
-    frame["pct_ci_upper"] = [100 * c.high for c in ci]
+    frame = pd.concat(rows).set_index(["group_key", KEY, "months_since_settlement", "service_key"])
+    # Both reasons in every month the group has, 0 where a reason has nobody followed.
+    months = frame.index.droplevel([1, 3]).unique()
+    spine = pd.MultiIndex.from_tuples(
+        [(g, r, m, s) for g, m in months for r in sorted(set(REASONS.values())) for s in services],
+        names=frame.index.names)
+    frame = frame.reindex(spine, fill_value=0).reset_index()
+    followed = frame["persons_followed"].to_numpy()
+    ci = [stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=0.95, method="wilson") if n else None
+          for k, n in zip(frame["persons_with_contact"], followed, strict=True)]
+    frame["pct_with_contact"] = np.where(followed > 0, 100 * frame["persons_with_contact"] / np.maximum(followed, 1),
+                                         np.nan)
+    frame["pct_ci_lower"] = [100 * c.low if c else np.nan for c in ci]
+    frame["pct_ci_upper"] = [100 * c.high if c else np.nan for c in ci]
     return frame.set_index(["group_key", KEY, "months_since_settlement", "service_key"]).sort_index()
 
 

@@ -10,6 +10,7 @@
     {%- set p = '(cast(' ~ successes ~ ' as double) / nullif(' ~ n ~ ', 0))' -%}
     {#- At 0 (n) successes the lower (upper) bound is 0 (100) exactly; the formula gives it up to rounding. -#}
     case
+        when {{ trials }} = 0 then null
         when {{ successes }} = {{ '0' if bound == 'lower' else trials }} then {{ '0.0' if bound == 'lower' else '100.0' }}
         else 100.0 * (
             {{ p }} + ({{ z }} * {{ z }}) / (2 * {{ n }})

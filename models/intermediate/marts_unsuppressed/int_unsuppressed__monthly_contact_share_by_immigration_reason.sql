@@ -45,6 +45,34 @@ monthly_totals as (
     group by reason_persons.group_key, reason_persons.immigration_reason_key, person_months.months_since_settlement
 ),
 
+-- Denominator first: both reasons in every month the group has, with 0 persons where a reason has none, so
+-- that the two always add up to the group's cell (a reason missing from a month would leave the other alone
+-- against the group's published total).
+group_months as (
+    select distinct
+        group_key,
+        months_since_settlement
+    from monthly_totals
+),
+
+complete_months as (
+    select
+        group_months.group_key,
+        immigration_reasons.immigration_reason_key,
+        group_months.months_since_settlement,
+        {% for service_key in services -%}
+            coalesce(monthly_totals.{{ service_key }}_persons, 0) as {{ service_key }}_persons,
+        {% endfor -%}
+        coalesce(monthly_totals.persons_followed, 0) as persons_followed
+    from group_months
+    cross join immigration_reasons
+    left join monthly_totals
+        on
+            group_months.group_key = monthly_totals.group_key
+            and group_months.months_since_settlement = monthly_totals.months_since_settlement
+            and immigration_reasons.immigration_reason_key = monthly_totals.immigration_reason_key
+),
+
 service_rows as (
     select
         group_key,
@@ -53,7 +81,7 @@ service_rows as (
         persons_followed,
         unnest({{ services }}) as service_key,
         unnest([{{ persons_columns | join(', ') }}]) as persons_with_contact
-    from monthly_totals
+    from complete_months
 ),
 
 final as (
@@ -66,7 +94,7 @@ final as (
         cast(service_rows.persons_followed as bigint) as persons_followed,
         cast(service_rows.persons_with_contact as bigint) as persons_with_contact,
         -- Stored to 12 significant digits (macro round_significant), as the rates are.
-        {{ round_significant('100.0 * service_rows.persons_with_contact / service_rows.persons_followed') }}
+        {{ round_significant('100.0 * service_rows.persons_with_contact / nullif(service_rows.persons_followed, 0)') }}
             as pct_with_contact,
         {{ round_significant(wilson_ci(with_contact, followed, 'lower')) }} as pct_ci_lower,
         {{ round_significant(wilson_ci(with_contact, followed, 'upper')) }} as pct_ci_upper
