@@ -130,7 +130,7 @@ cells as (
     select * from annual_rates_totals
 ),
 
-suppressed as (
+sgs__suppressed as (
     {{ iterated_complementary_suppression(
         'cells',
         sets=[
@@ -139,29 +139,16 @@ suppressed as (
         ],
         basis='events', order_by='cell_order', hidden='is_suppressed'
     ) }}
-),
-
-flagged as (
-    select
-        subgroup_rates.*,
-        suppressed.is_suppressed,
-        suppressed.is_suppressed and not suppressed.is_primary_suppressed as is_complementary_suppressed,
-        suppressed.is_subgroup_hidden
-    from subgroup_rates
-    inner join suppressed
-        on
-            subgroup_rates.group_key = suppressed.group_key
-            and subgroup_rates.{{ subgroup_column }} = suppressed.{{ subgroup_column }}
-            and subgroup_rates.service_key = suppressed.service_key
-            and not suppressed.is_annual_rates_total
 )
 
+-- The subgroups' cells with their flags (the caller joins them back to its rates).
 select
     group_key,
     {{ subgroup_column }},
     service_key,
     is_suppressed,
-    is_complementary_suppressed,
+    is_suppressed and not is_primary_suppressed as is_complementary_suppressed,
     is_subgroup_hidden
-from flagged
+from sgs__suppressed
+where not is_annual_rates_total
 {%- endmacro %}
