@@ -188,7 +188,7 @@ test-suite: install $(VENV)/.test-installed chromium
 	TEST_WAREHOUSE=$(abspath $(TEST_DIR)/warehouse.duckdb) TEST_RAW_DIR=$(abspath $(TEST_DIR)/raw) \
 		TEST_BI_DIR=$(abspath $(TEST_DIR)/bi) TEST_MANIFEST=$(abspath $(TEST_DIR)/target/manifest.json) \
 		TEST_GX_DOCS=$(abspath $(TEST_DIR)/gx_docs) \
-		BI_DIR=$(abspath $(TEST_DIR)/bi) REPORT_DIR=$(abspath $(TEST_DIR)/report) $(PY) -m pytest -q python_tests
+		BI_DIR=$(abspath $(TEST_DIR)/bi) REPORT_DIR=$(abspath $(TEST_DIR)/report) $(PY) -m pytest -q --durations=15 python_tests
 
 clean: ## remove data/ (extracts, warehouses, exports, reports, Data Docs), target/ and logs/
 	rm -rf data target logs
