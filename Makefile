@@ -54,9 +54,11 @@ export DO_NOT_TRACK := 1
 .PHONY: help install docs-assets chromium extracts check-extracts warehouse publish report build plan test test-suite lint lint-all clean
 .DEFAULT_GOAL := help
 
-$(VENV)/.installed: requirements.txt constraints.txt
+# The project's own packages (pyproject.toml) go in editable, without dependencies: those are the pinned set.
+$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed requirements-test.txt constraints.txt

@@ -6,7 +6,8 @@ run's wall time and peak memory (from /usr/bin/time -v) and the median.
 
 `--selector core` times `dbt build --selector core` (selectors.yml: the staged registers, classification and
 core models with their tests, issue 3's acceptance) instead of the whole build, and skips the quality
-checks, which read the marts. Every run starts from an empty warehouse; the extracts are generated once (or reused with --raw-dir).
+checks, which read the marts. Every run starts from an empty warehouse; the extracts are generated once
+(or reused with --raw-dir).
 Run it on an otherwise idle machine: the figures are only as good as that. Before and after the builds it
 times a fixed DuckDB query (grouping 20 M generated keys, no files), so that figures taken at different
 times can be compared: on a shared machine the same build can differ by a third from one hour to the next.

@@ -82,7 +82,8 @@ def problems(plan: Path, rules: Rules) -> list[str]:
         where = f"{plan} row {number}"
         code = row.get("municipality_code", "")
         if code not in rules.municipalities:
-            hint = " (a leading zero lost?)" if code.isdigit() and len(code) == 3 and "0" + code in rules.municipalities else ""
+            hint = (" (a leading zero lost?)"
+                    if code.isdigit() and len(code) == 3 and "0" + code in rules.municipalities else "")
             found.append(f"{where}: municipality_code: not a 2024 municipality code (seed municipalities_2024){hint} "
                          f"(found {code!r})")
         month = row.get("settlement_month", "")

@@ -197,7 +197,8 @@ def published_totals(ref: Reference, data: WarehouseData, manifest: Manifest, re
                         _num(_lookup(persons, {"group_key": group}, "persons_with_settlement_date")) or n)
                     se = (_num(_lookup(persons, {"group_key": group}, TABLE1_SD[measure])) or 0.0) / math.sqrt(
                         max(n_with, 1.0))
-                extra, note = SAMPLING_STANDARD_ERRORS * se, f"print unit + {SAMPLING_STANDARD_ERRORS:g} SE, small scale"
+                extra, note = (SAMPLING_STANDARD_ERRORS * se,
+                               f"print unit + {SAMPLING_STANDARD_ERRORS:g} SE, small scale")
             suite.add(printed_check("table1_values", f"{measure} {group}", printed, observed, extra, note))
 
     t2 = ref.table2.set_index("service")
@@ -209,8 +210,8 @@ def published_totals(ref: Reference, data: WarehouseData, manifest: Manifest, re
                 value = float(row[group])
                 observed = _lookup(persons, {"group_key": group}, "mean_followup_months")
                 suite.add(Check("table2_followup", f"mean_followup_months {group}", f"{row[group]} +- 0.1",
-                                value - FOLLOWUP_TOLERANCE_MONTHS - EPSILON, value + FOLLOWUP_TOLERANCE_MONTHS + EPSILON,
-                                _num(observed)))
+                                value - FOLLOWUP_TOLERANCE_MONTHS - EPSILON,
+                                value + FOLLOWUP_TOLERANCE_MONTHS + EPSILON, _num(observed)))
         elif service == "gp_consultation_pct_time_or_interpreter_age_20_49":
             share = data.time_interpreter_share
             for group in GROUPS:
@@ -501,7 +502,8 @@ def _age_groups_of(span: str) -> tuple[str, ...] | None:
     if not low.isdigit() or not high.isdigit():
         return None
     return tuple(g for g in AGE_GROUPS if int(g.split("-")[0].rstrip("+")) >= int(low)
-                 and (g.endswith("+") and int(high) >= 200 or not g.endswith("+") and int(g.split("-")[1]) <= int(high)))
+                 and (g.endswith("+") and int(high) >= 200
+                      or not g.endswith("+") and int(g.split("-")[1]) <= int(high)))
 
 
 def _range_check(cell: str, low: str, high: str, observation: Observation) -> Check:

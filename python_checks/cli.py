@@ -25,8 +25,8 @@ from python_checks.reference import (
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m python_checks",
-        description="Great Expectations checks of the warehouse: published totals, conservation, disclosure, survival curves, "
-                    "countries of birth, immigration reasons, the settlement planner.")
+        description="Great Expectations checks of the warehouse: published totals, conservation, disclosure, "
+                    "survival curves, countries of birth, immigration reasons, the settlement planner.")
     parser.add_argument("--warehouse", type=Path, required=True, help="DuckDB warehouse file (opened read-only)")
     parser.add_argument("--raw-dir", type=Path, required=True,
                         help="directory of the raw extracts (<register>/<file>.parquet, manifest.json if synthetic)")
@@ -44,8 +44,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--relative-tolerance", type=float, default=0.0,
                         help="relative tolerance of published counts, for real extracts (default 0: exact)")
     parser.add_argument("--suite", action="append",
-                        choices=["published_totals", "conservation", "disclosure", "survival_curves", "countries_of_birth",
-                                 "immigration_reasons", "settlement_planner"],
+                        choices=["published_totals", "conservation", "disclosure", "survival_curves",
+                                 "countries_of_birth", "immigration_reasons", "settlement_planner"],
                         help="run only these suites (repeatable; default: all)")
     parser.add_argument("--allow-older-warehouse", action="store_true",
                         help="check a warehouse last written before the newest extract file (extracts copied or "
@@ -95,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python_checks: ERROR: {error}")
         return 2
     project_vars = read_project_vars()
-    wanted = set(args.suite or ["published_totals", "conservation", "disclosure", "survival_curves", "countries_of_birth",
-                                 "immigration_reasons", "settlement_planner"])
+    wanted = set(args.suite or ["published_totals", "conservation", "disclosure", "survival_curves",
+                                "countries_of_birth", "immigration_reasons", "settlement_planner"])
     source = f"manifest scale {manifest.scale:g}" if manifest.present else "no manifest: real extracts, scale 1"
     print(f"python_checks: warehouse {args.warehouse}, raw {args.raw_dir} ({source}), "
           f"reference {args.reference_dir}, relative tolerance {args.relative_tolerance:g}")

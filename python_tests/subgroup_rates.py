@@ -34,7 +34,8 @@ def subgroup_rates(warehouse: Path, persons: pd.DataFrame, key: str, reference_g
     """Per group x `key` x service: persons, persons followed, contacts, person-months, rates and CIs.
 
     `persons`: one row per person of the split (person_id, group_key, follow_up_months, `key`)."""
-    services = [c.removesuffix("_count") for c in read(warehouse, "select * from core.fct_person_months limit 0").columns
+    services = [c.removesuffix("_count")
+                for c in read(warehouse, "select * from core.fct_person_months limit 0").columns
                 if c.endswith("_count")]
     columns = ", ".join(f"{s}_count" for s in services)
     months = read(warehouse, f"select person_id, cast(group_key as varchar) as group_key, cast(sex as varchar) as sex, "
@@ -72,7 +73,8 @@ def subgroup_rates(warehouse: Path, persons: pd.DataFrame, key: str, reference_g
             var = np.sum(weights[keep] ** 2 * d[keep] / n[keep] ** 2)
             wm = np.max(weights[keep] / n[keep]) if keep.any() else np.nan
             dsr_lower = 0.0 if dsr == 0 else stats.gamma.ppf(ALPHA / 2, dsr**2 / var, scale=var / dsr)
-            dsr_upper = stats.gamma.ppf(1 - ALPHA / 2, (dsr + wm) ** 2 / (var + wm**2), scale=(var + wm**2) / (dsr + wm))
+            dsr_upper = stats.gamma.ppf(1 - ALPHA / 2, (dsr + wm) ** 2 / (var + wm**2),
+                                        scale=(var + wm**2) / (dsr + wm))
             rows.append({
                 "group_key": group, key: subgroup, "service_key": service,
                 "persons": int(totals.persons), "persons_followed": int(totals.persons_followed),

@@ -343,7 +343,8 @@ def empty_bills_file(corpus: Corpus, raw: Path) -> AuditCounts:
     rewrite(raw, "kpr/kuhr_regninger", "select * exclude (file_row_number) from src limit 0")
     tariffs = query(corpus.baseline, "select count(*) from staging.stg_kpr__bill_tariffs")[0][0]
     diagnoses = query(corpus.baseline, "select count(*) from staging.stg_kpr__bill_diagnoses")[0][0]
-    return Counter({("kpr.kuhr_takster", "bill missing"): int(tariffs), ("kpr.kuhr_diagnoser", "bill missing"): int(diagnoses)})
+    return Counter({("kpr.kuhr_takster", "bill missing"): int(tariffs),
+                    ("kpr.kuhr_diagnoser", "bill missing"): int(diagnoses)})
 
 
 def clean_bill_audit(corpus: Corpus) -> AuditCounts:
@@ -354,7 +355,8 @@ def tariff_counts_not_positive(corpus: Corpus, raw: Path) -> AuditCounts:
     rows = later_tariff_rows(corpus, 10)
     rewrite(raw, "kpr/kuhr_takster", f"select * exclude (file_row_number) replace (case "
                                      f"when file_row_number in ({id_list(rows[:5])}) then 0 "
-                                     f"when file_row_number in ({id_list(rows[5:])}) then -2 else antall end as antall) "
+                                     f"when file_row_number in ({id_list(rows[5:])}) then -2 "
+                                     f"else antall end as antall) "
                                      f"from src")
     return Counter({("kpr.kuhr_takster", "tariff count zero or below"): 10})
 
@@ -364,10 +366,12 @@ def codes_resent_with_other_spelling(corpus: Corpus, raw: Path) -> AuditCounts:
     tariffs = staged_rows(corpus, "stg_kpr__bill_tariffs", 10)
     rewrite(raw, "kpr/kuhr_diagnoser", f"select * exclude (file_row_number) from src union all "
                                        f"select * exclude (file_row_number) replace ("
-                                       f"' ' || lower(diagnosekode) || ' ' as diagnosekode, lower(kodeverk) as kodeverk) "
+                                       f"' ' || lower(diagnosekode) || ' ' as diagnosekode, "
+                                       f"lower(kodeverk) as kodeverk) "
                                        f"from src where file_row_number in ({id_list(diagnoses)})")
     rewrite(raw, "kpr/kuhr_takster", f"select * exclude (file_row_number) from src union all "
-                                     f"select * exclude (file_row_number) replace (upper(takstkode) || '  ' as takstkode) "
+                                     f"select * exclude (file_row_number) replace ("
+                                     f"upper(takstkode) || '  ' as takstkode) "
                                      f"from src where file_row_number in ({id_list(tariffs)})")
     return Counter({("kpr.kuhr_diagnoser", "exact duplicate row"): 10, ("kpr.kuhr_takster", "exact duplicate row"): 10})
 
@@ -378,7 +382,8 @@ def implausible_episode_and_decision_dates(corpus: Corpus, raw: Path) -> AuditCo
     rewrite(raw, "npr/somatikk", f"select * exclude (file_row_number) replace (case when file_row_number in "
                                  f"({id_list(episodes)}) then date '2031-01-01' else utdato end as utdato) from src")
     rewrite(raw, "kpr/hom_vedtak", f"select * exclude (file_row_number) replace (case when file_row_number in "
-                                   f"({id_list(decisions)}) then date '1801-01-01' else fra_dato end as fra_dato) from src")
+                                   f"({id_list(decisions)}) then date '1801-01-01' else fra_dato end as fra_dato) "
+                                   f"from src")
     return Counter({("npr.somatikk", "discharge after the extract date"): 5, ("kpr.hom_vedtak", "date before 1900"): 3})
 
 
@@ -494,7 +499,8 @@ DOOR_CASES: dict[str, tuple[Callable[[Path], None], str]] = {
                             "npr/phv_del2.parquet: refused: a delivery in parts"),
     "a manifest that disagrees with the files": (_manifest_that_disagrees, "manifest.json: refused: lists"),
     "text that is not UTF-8": (_invalid_utf8,
-                               "kpr/kuhr_diagnoser.parquet, column diagnosekode: 1 value is not valid UTF-8 text (row 8)"),
+                               "kpr/kuhr_diagnoser.parquet, column diagnosekode: "
+                               "1 value is not valid UTF-8 text (row 8)"),
 }
 
 

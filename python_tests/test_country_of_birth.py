@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import duckdb
@@ -19,10 +18,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-
-PROJECT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT))
-
 from subgroup_rates import COUNTS, VALUES, subgroup_rates
 from subgroup_rates import differences as cell_differences
 
@@ -34,6 +29,7 @@ from python_checks.countries import (
 from python_checks.gx_runner import run_suites
 from python_checks.reference import Manifest
 
+PROJECT = Path(__file__).resolve().parents[1]
 WAREHOUSE = Path(os.environ.get("TEST_WAREHOUSE", PROJECT / "data" / "test" / "warehouse.duckdb"))
 BI_DIR = Path(os.environ.get("TEST_BI_DIR", PROJECT / "data" / "test" / "bi"))
 

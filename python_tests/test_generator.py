@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from synthetic_registers.allocation import scaled
 from synthetic_registers.generate import IRREGULARITIES, generate

@@ -10,9 +10,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
 from synthetic_registers import generate as generator
 from synthetic_registers.__main__ import main
 from synthetic_registers.generate import (
@@ -22,6 +19,7 @@ from synthetic_registers.generate import (
     generate,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 TINY = 0.001  # ~5,700 persons, under a second
 
 
@@ -37,7 +35,8 @@ def digest(directory: Path) -> str:
 def test_rate_2_is_rejected_before_anything_is_written(tmp_path: Path) -> None:
     out = tmp_path / "x"
     run = subprocess.run([sys.executable, "-m", "synthetic_registers", "--scale", "0.02", "--out", str(out),
-                          "--irregularity-rate", "2"], check=False, cwd=ROOT, capture_output=True, text=True, timeout=60)
+                          "--irregularity-rate", "2"], check=False, cwd=ROOT, capture_output=True, text=True,
+                         timeout=60)
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     last = run.stderr.strip().splitlines()[-1]

@@ -12,7 +12,6 @@ import html
 import json
 import os
 import re
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,14 +19,12 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
 from python_checks import checks, docs_offline
 from python_checks.cli import main, parse_args
 from python_checks.fetch import MartView, WarehouseData
 from python_checks.gx_runner import run_suites
 
+REPO = Path(__file__).resolve().parents[1]
 REMOTE = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*["']?([^"');\s]+)""")

@@ -8,7 +8,6 @@ suite immigration_reasons: it passes on the build and fails on damaged frames.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,10 +15,6 @@ import pandas as pd
 import pytest
 import yaml
 from scipy import stats
-
-PROJECT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT))
-
 from subgroup_rates import (
     COMBINED,
     COUNTS,
@@ -33,6 +28,7 @@ from subgroup_rates import (
 from python_checks.gx_runner import run_suites
 from python_checks.reasons import ReasonData, fetch_reason_data, immigration_reasons
 
+PROJECT = Path(__file__).resolve().parents[1]
 WAREHOUSE = Path(os.environ.get("TEST_WAREHOUSE", PROJECT / "data" / "test" / "warehouse.duckdb"))
 REASONS = {"71": "refugee", "74": "family_reunified"}
 KEY = "immigration_reason_key"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
-
-import lint_sql
+# tools/ holds scripts, not a package: load lint_sql.py from its path.
+_spec = importlib.util.spec_from_file_location("lint_sql",
+                                               Path(__file__).resolve().parents[1] / "tools" / "lint_sql.py")
+assert _spec is not None and _spec.loader is not None
+lint_sql = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lint_sql)
 
 
 def git(repo: Path, *args: str) -> None:

@@ -25,13 +25,11 @@ import pytest
 import yaml
 from scipy import stats
 
-PROJECT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT))
-
 from planner.validate import problems, project_rules
 from python_checks.gx_runner import run_suites
 from python_checks.planner import PlannerData, fetch_planner_data, settlement_planner
 
+PROJECT = Path(__file__).resolve().parents[1]
 WAREHOUSE = Path(os.environ.get("TEST_WAREHOUSE", PROJECT / "data" / "test" / "warehouse.duckdb"))
 RTOL = 1e-9
 COMBINED = {
@@ -187,8 +185,10 @@ def _expected(municipalities: list[str]) -> pd.DataFrame:
     shared["v"] = shared["n"] ** 2 * shared["variance"]
     totals = shared.groupby(["municipality_code", "calendar_month", "service_key"])[["e", "v"]].sum()
     var = totals["e"] + totals["v"]
-    totals["lower"] = np.where(totals["e"] > 0, stats.gamma.ppf(alpha / 2, totals["e"] ** 2 / var, scale=var / totals["e"]), 0)
-    totals["upper"] = np.where(totals["e"] > 0, stats.gamma.ppf(1 - alpha / 2, totals["e"] ** 2 / var, scale=var / totals["e"]), 0)
+    totals["lower"] = np.where(totals["e"] > 0,
+                               stats.gamma.ppf(alpha / 2, totals["e"] ** 2 / var, scale=var / totals["e"]), 0)
+    totals["upper"] = np.where(totals["e"] > 0,
+                               stats.gamma.ppf(1 - alpha / 2, totals["e"] ** 2 / var, scale=var / totals["e"]), 0)
     return totals
 
 

@@ -12,7 +12,6 @@ import json
 import math
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -21,15 +20,13 @@ import pandas as pd
 import pytest
 from deliveries import linked_delivery
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
 from python_checks import audit, checks
 from python_checks.cli import main
 from python_checks.fetch import MartView, WarehouseData
 from python_checks.gx_runner import run_suites
 from python_checks.reference import print_unit, scaled
 
+REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 
 
@@ -216,7 +213,8 @@ def test_a_failed_count_names_the_audited_rows_of_its_files(built: tuple[Path, P
                        from range(7) as t(i)""")
         contacts = con.execute("""select count(*) from core.fct_contacts as c
                                   inner join core.dim_persons as p on c.person_id = p.person_id
-                                  where p.group_key = 'general_population' and c.service_key = 'gp_contact'""").fetchone()
+                                  where p.group_key = 'general_population' and c.service_key = 'gp_contact'"""
+                               ).fetchone()
         con.execute("""delete from core.fct_contacts where rowid in (
                            select c.rowid from core.fct_contacts as c
                            inner join core.dim_persons as p on c.person_id = p.person_id

@@ -7,15 +7,12 @@ dbt unit tests on int_annual_rates carry expected values computed with it.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pytest
 from scipy import stats
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from warehouse_functions import register_functions
 
@@ -242,7 +239,7 @@ def _read(sql: str) -> list[dict]:
     try:
         cursor = connection.execute(sql)
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     finally:
         connection.close()
 
@@ -319,7 +316,7 @@ def test_warehouse_age_sex_and_municipality_rates_match_numpy() -> None:
                 continue
             expected = garwood_annual(float(row[events_column]), row["person_months"])
             got = (row["rate_annual"], row["rate_ci_lower_annual"], row["rate_ci_upper_annual"])
-            for g, e in zip(got, expected):
+            for g, e in zip(got, expected, strict=True):
                 if not _close(g, float(e)):
                     failures.append((table, row, g, float(e)))
     assert not failures, failures[:5]

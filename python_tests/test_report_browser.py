@@ -78,7 +78,8 @@ REPORT_DIR = os.environ.get("REPORT_DIR")
 if not BI_DIR or not REPORT_DIR:
     pytest.skip(
         "BI_DIR and REPORT_DIR are not set: point them at a BI export and the report rendered from it "
-        "(make test sets both; by hand: BI_DIR=data/bi REPORT_DIR=data/report pytest python_tests/test_report_browser.py)",
+        "(make test sets both; by hand: "
+        "BI_DIR=data/bi REPORT_DIR=data/report pytest python_tests/test_report_browser.py)",
         allow_module_level=True,
     )
 
@@ -110,9 +111,10 @@ IMAGES = """
   shown: img.getBoundingClientRect().width
 }))
 """
-INLINE_SVGS = """
-() => Array.from(document.querySelectorAll('svg')).map(svg => { const box = svg.getBBox(); return box.width * box.height; })
-"""
+INLINE_SVGS = (
+    "\n() => Array.from(document.querySelectorAll('svg'))"
+    ".map(svg => { const box = svg.getBBox(); return box.width * box.height; })\n"
+)
 
 
 @dataclass
@@ -278,7 +280,7 @@ def test_links_resolve(visits, name):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_header_names_the_data_and_the_build(visits, export, name):
-    about = dict(zip(export["about"]["key"], export["about"]["value"]))
+    about = dict(zip(export["about"]["key"], export["about"]["value"], strict=True))
     if about["data_source"] == "synthetic":
         expected = (f"Synthetic extracts, scale {about['synthetic_scale']}, seed {about['synthetic_seed']} "
                     f"(generator {about['generator_version']})")
@@ -299,7 +301,8 @@ def test_screenshot_saved(visits, name):
 def assert_cells(rendered: Cells, expected: Cells, what: str) -> None:
     """Every expected cell is on the page with exactly the expected text, and the page has no other cell."""
     wrong = {key: (rendered.get(key, "<missing>"), text) for key, text in expected.items() if rendered.get(key) != text}
-    assert not wrong, f"{what}: {len(wrong)} cells differ from the export (page, export): {dict(list(wrong.items())[:10])}"
+    assert not wrong, (f"{what}: {len(wrong)} cells differ from the export (page, export): "
+                       f"{dict(list(wrong.items())[:10])}")
     extra = set(rendered) - set(expected)
     assert not extra, f"{what}: cells the test does not know: {sorted(extra, key=str)[:10]}"
 
@@ -360,7 +363,7 @@ def test_table2_matches_export(visits, export):
 
 
 def test_table3_matches_export(visits, export):
-    about = dict(zip(export["about"]["key"], export["about"]["value"]))
+    about = dict(zip(export["about"]["key"], export["about"]["value"], strict=True))
     services = json.loads(about["var.table3_services"]) if "var.table3_services" in about else TABLE3_SERVICES
     frame = export["annual_rates"]
     frame = frame[frame["service_key"].isin(services)]
@@ -462,7 +465,8 @@ def test_figure_v1_table_matches_export(visits, export):
 
 def test_traffic_light_tables_match_export(visits, export):
     frame = export["municipality_traffic_light"]
-    classes = {"higher": "higher (høyere)", "lower": "lower (lavere)", "not different": "not different (ikke forskjellig)"}
+    classes = {"higher": "higher (høyere)", "lower": "lower (lavere)",
+               "not different": "not different (ikke forskjellig)"}
     services = sorted(frame["service_key"].unique())
     assert set(services) == {"gp_contact", "out_of_hours_contact", "somatic_any"}
     for service_key in services:
@@ -489,7 +493,7 @@ def test_traffic_light_tables_match_export(visits, export):
 
 
 def test_countries_of_birth_table_matches_export(visits, export):
-    about = dict(zip(export["about"]["key"], export["about"]["value"]))
+    about = dict(zip(export["about"]["key"], export["about"]["value"], strict=True))
     services = json.loads(about["var.table3_services"]) if "var.table3_services" in about else TABLE3_SERVICES
     rates = export["annual_rates_by_country_of_birth"]
     contacts = export["contacts_by_country_of_birth"].set_index(["group_key", "country_key", "service_key"])
@@ -522,7 +526,7 @@ def _reason_label(row) -> str:
 
 
 def test_immigration_reason_tables_match_export(visits, export):
-    about = dict(zip(export["about"]["key"], export["about"]["value"]))
+    about = dict(zip(export["about"]["key"], export["about"]["value"], strict=True))
     services = json.loads(about["var.table3_services"]) if "var.table3_services" in about else TABLE3_SERVICES
     rates = export["annual_rates_by_immigration_reason"]
     rates = rates[rates["service_key"].isin(services)]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from pathlib import Path
 
 import duckdb
@@ -21,13 +20,11 @@ import pytest
 import yaml
 from lifelines import KaplanMeierFitter
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
 from python_checks import checks
 from python_checks.fetch import MartView, WarehouseData
 from python_checks.gx_runner import run_suites
 
+REPO = Path(__file__).resolve().parents[1]
 RELATIVE = 1e-9
 THRESHOLD = 5
 CURVE = ["first_contact_service", "group_key", "sex", "age_group"]

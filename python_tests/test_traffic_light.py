@@ -9,7 +9,6 @@ Garwood's interval (chi2.ppf(alpha / 2, 2 O) / 2, chi2.ppf(1 - alpha / 2, 2 O + 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import duckdb
@@ -17,8 +16,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from python_checks import checks
 from python_checks.checks import SuiteChecks
@@ -134,7 +131,8 @@ def test_warehouse_traffic_light_matches_pandas_and_scipy() -> None:
         assert (shown[column] == shown[f"{column}_unsuppressed"]).all(), column
     assert set(mart["area_level"]) == {"municipality", "county"}
     hidden = mart[mart["is_suppressed"]]
-    assert hidden[["observed_contacts", "expected_contacts", "standardised_ratio", "comparison_class"]].isna().all().all()
+    assert hidden[["observed_contacts", "expected_contacts", "standardised_ratio",
+                   "comparison_class"]].isna().all().all()
 
 
 def _toy_frames() -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -30,6 +30,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def cli(argv: list[str] | None = None) -> int:
+    """The `refugee-health-report` entry point (pyproject.toml), the same as `python -m report`."""
+    arguments = parse_args(argv)
+    return main(arguments.bi_dir, arguments.out)
+
+
 if __name__ == "__main__":
-    arguments = parse_args()
-    raise SystemExit(main(arguments.bi_dir, arguments.out))
+    raise SystemExit(cli())

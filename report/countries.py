@@ -98,7 +98,8 @@ def countries_table(export: Export) -> Table:
 def countries_figure(export: Export) -> Figure:
     frame = country_frame(export)
     frame = frame[frame["service_key"] == FIGURE_SERVICE].copy()
-    frame["group"] = [bilingual(en, no) for en, no in zip(frame["group_label_en"], frame["group_label_no"])]
+    frame["group"] = [bilingual(en, no)
+                      for en, no in zip(frame["group_label_en"], frame["group_label_no"], strict=True)]
     frame["country"] = [country_label(row) for row in frame.itertuples()]
     data = frame[["group", "country", "country_sort_order", "persons", "contacts", "dsr_annual",
                   "dsr_ci_lower_annual", "dsr_ci_upper_annual", "is_suppressed"]]

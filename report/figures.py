@@ -55,11 +55,14 @@ class Figure:
 def _labels(frame: pd.DataFrame) -> pd.DataFrame:
     """Display columns beside the keys: group, service and sex labels, English (Norwegian)."""
     frame = frame.copy()
-    frame["group"] = [bilingual(en, no) for en, no in zip(frame["group_label_en"], frame["group_label_no"])]
+    frame["group"] = [bilingual(en, no)
+                      for en, no in zip(frame["group_label_en"], frame["group_label_no"], strict=True)]
     if "service_label_en" in frame:
-        frame["service"] = [bilingual(en, no) for en, no in zip(frame["service_label_en"], frame["service_label_no"])]
+        frame["service"] = [bilingual(en, no)
+                            for en, no in zip(frame["service_label_en"], frame["service_label_no"], strict=True)]
     if "sex_label_en" in frame:
-        frame["sex_label"] = [bilingual(en, no) for en, no in zip(frame["sex_label_en"], frame["sex_label_no"])]
+        frame["sex_label"] = [bilingual(en, no)
+                              for en, no in zip(frame["sex_label_en"], frame["sex_label_no"], strict=True)]
     return frame
 
 
@@ -100,7 +103,8 @@ def figure3(export: Export) -> Figure:
         "group", "service", "service_lines", "months_since_settlement", "persons_followed", "persons_with_contact",
         "pct_with_contact", "reference_pct", "is_suppressed",
     ]]
-    base = alt.Chart().encode(x=alt.X("months_since_settlement:Q", title="Months since settlement (0 = settlement month)",
+    base = alt.Chart().encode(x=alt.X("months_since_settlement:Q",
+                                      title="Months since settlement (0 = settlement month)",
                                       scale=alt.Scale(domain=[0, 20]), axis=alt.Axis(tickMinStep=1)))
     lines = base.mark_line(point=alt.OverlayMarkDef(size=18)).encode(
         y=alt.Y("pct_with_contact:Q", title="% with a contact that month"),
@@ -174,7 +178,8 @@ def time_to_first_contact_figure(export: Export) -> Figure:
     ages = frame.sort_values("age_group_sort_order")["age_group"].drop_duplicates().tolist()
     group_order = frame.sort_values("group_sort_order")["group"].drop_duplicates().tolist()
     sexes = frame["sex_label"].drop_duplicates().tolist()  # women first, as in the table
-    data = frame[["group", "sex_label", "age_group", "persons_with_contact", "mean_months_to_first_contact", "is_suppressed"]]
+    data = frame[["group", "sex_label", "age_group", "persons_with_contact", "mean_months_to_first_contact",
+                  "is_suppressed"]]
     chart = (
         alt.Chart(data)
         .mark_bar()
@@ -219,7 +224,8 @@ def survival_figure(export: Export, figure_id: str) -> Figure:
               scale=alt.Scale(domain=[0, 21]), axis=alt.Axis(tickMinStep=1))
     y = alt.Y("pct_without:Q", title="% still without a first contact", scale=alt.Scale(domain=[0, 100]))
     base = alt.Chart(data).encode(color=_group_colour(frame))
-    band = base.mark_rect(opacity=0.2).encode(x=x, x2="month_end:Q", y=alt.Y("pct_ci_lower:Q", title="% still without a first contact"),
+    band = base.mark_rect(opacity=0.2).encode(x=x, x2="month_end:Q",
+                                               y=alt.Y("pct_ci_lower:Q", title="% still without a first contact"),
                                                y2="pct_ci_upper:Q")
     steps = base.mark_rule(strokeWidth=2).encode(x=x, x2="month_end:Q", y=y)
     risers = base.mark_rule(strokeWidth=2).encode(x=x, y="pct_before:Q", y2="pct_without:Q")
@@ -245,7 +251,8 @@ def diagnosis_figure(export: Export, figure_id: str) -> Figure:
     english = frame["chapter_label_en"].where(frame["chapter_label_en"].notna(), frame["chapter_code"])
     frame["chapter"] = [
         (code if en == code else f"{code} {bilingual(en, no)}") + (" - women (kvinner)" if sex == "female" else "")
-        for code, en, no, sex in zip(frame["chapter_code"], english, frame["chapter_label_no"], frame["sex"])
+        for code, en, no, sex in zip(frame["chapter_code"], english, frame["chapter_label_no"], frame["sex"],
+                                     strict=True)
     ]
     frame = frame.sort_values(["chapter_code", "group_sort_order"])
     chapters = frame["chapter"].drop_duplicates().tolist()
@@ -291,7 +298,8 @@ def figure_v1(export: Export) -> Figure:
     ]]
     y = alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=400))
     offset = alt.YOffset("municipality_kind:N", sort=kinds)
-    colour = alt.Color("municipality_kind:N", title=None, sort=kinds, scale=alt.Scale(domain=kinds, range=["#e15759", "#76b7b2"]),
+    colour = alt.Color("municipality_kind:N", title=None, sort=kinds,
+                       scale=alt.Scale(domain=kinds, range=["#e15759", "#76b7b2"]),
                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=600))
     bars = alt.Chart().mark_bar().encode(
         y=y, yOffset=offset, x=alt.X("rate_annual:Q", title="Contacts per person per year"), color=colour

@@ -75,7 +75,8 @@ def planner_table(export: Export) -> Table:
          "contacts is pooled over age groups, sex or months first."),
     ]
     return make_table("settlement_planner",
-                      bilingual("Expected contacts of the settlement plan", "Forventede kontakter etter bosettingsplanen"),
+                      bilingual("Expected contacts of the settlement plan",
+                                "Forventede kontakter etter bosettingsplanen"),
                       f"The {TABLE_MUNICIPALITIES} municipalities with the most planned persons",
                       rows, columns, notes, row_group_title="Municipality", stub_title="Service")
 

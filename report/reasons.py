@@ -124,7 +124,8 @@ def monthly_figure(export: Export) -> Figure:
                        legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=600))
     x = alt.X("months_since_settlement:Q", title="Months since settlement (0 = the settlement month)",
               axis=alt.Axis(tickMinStep=1))
-    band = alt.Chart().mark_area(opacity=0.2).encode(x=x, y=alt.Y("pct_ci_lower:Q", title="% with a contact in the month"),
+    band = alt.Chart().mark_area(opacity=0.2).encode(x=x,
+                                                     y=alt.Y("pct_ci_lower:Q", title="% with a contact in the month"),
                                                      y2="pct_ci_upper:Q", color=colour)
     line = alt.Chart().mark_line(point=True).encode(
         x=x, y="pct_with_contact:Q", color=colour,

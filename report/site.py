@@ -51,25 +51,33 @@ PAGES: tuple[PageSpec, ...] = (
              lambda e: ([tab.table1(e)], [])),
     PageSpec("table2", "Table 2 (Tabell 2)", "Contacts by service, per person or per 1,000 persons, and mean follow-up",
              lambda e: ([tab.table2(e)], [])),
-    PageSpec("table3", "Table 3 (Tabell 3)", "Annual contacts per person: follow-up-adjusted and age-sex standardised, with 95 % CIs",
+    PageSpec("table3", "Table 3 (Tabell 3)",
+             "Annual contacts per person: follow-up-adjusted and age-sex standardised, with 95 % CIs",
              lambda e: ([tab.table3(e)], [])),
-    PageSpec("figure3", "Figure 3 (Figur 3)", "Share with a contact by month since settlement, with the general population's reference line",
+    PageSpec("figure3", "Figure 3 (Figur 3)",
+             "Share with a contact by month since settlement, with the general population's reference line",
              lambda e: ([], [fig.figure3(e)])),
-    PageSpec("figures4_6", "Figures 4-6 (Figur 4-6)", "Annual contacts per person by sex and age group: GP, out-of-hours, somatic specialist care",
+    PageSpec("figures4_6", "Figures 4-6 (Figur 4-6)",
+             "Annual contacts per person by sex and age group: GP, out-of-hours, somatic specialist care",
              lambda e: ([], [fig.age_sex_figure(e, f) for f in fig.AGE_SEX_FIGURES])),
     PageSpec("time_to_first_contact", "Time to first contact (Tid til første kontakt)",
              "Months from settlement to the first GP, out-of-hours or specialist contact",
              lambda e: ([tab.time_to_first_contact_table(e)], [fig.time_to_first_contact_figure(e)])),
-    PageSpec("time_to_first_contact_survival", "Time to first contact: survival curves (Tid til første kontakt: overlevelseskurver)",
-             "Kaplan-Meier share still without a first GP contact, or a first contact of any kind, by month since settlement",
-             lambda e: ([tab.time_to_first_contact_survival_table(e)], [fig.survival_figure(e, f) for f in fig.SURVIVAL_FIGURES])),
-    PageSpec("figures7_9", "Figures 7-9 (Figur 7-9)", "Diagnosis chapters among patients: GP, out-of-hours, somatic specialist care",
+    PageSpec("time_to_first_contact_survival",
+             "Time to first contact: survival curves (Tid til første kontakt: overlevelseskurver)",
+             "Kaplan-Meier share still without a first GP contact, or a first contact of any kind, "
+             "by month since settlement",
+             lambda e: ([tab.time_to_first_contact_survival_table(e)],
+                        [fig.survival_figure(e, f) for f in fig.SURVIVAL_FIGURES])),
+    PageSpec("figures7_9", "Figures 7-9 (Figur 7-9)",
+             "Diagnosis chapters among patients: GP, out-of-hours, somatic specialist care",
              lambda e: ([], [fig.diagnosis_figure(e, f) for f in fig.DIAGNOSIS_FIGURES])),
     PageSpec("table_v2", "Table V2 (Tabell V2)", "GP contacts by settlement municipality",
              lambda e: ([tab.municipality_table(e, "table_v2")], [])),
     PageSpec("table_v3", "Table V3 (Tabell V3)", "Out-of-hours contacts by settlement municipality",
              lambda e: ([tab.municipality_table(e, "table_v3")], [])),
-    PageSpec("figure_v1", "Figure V1 (Figur V1)", "GP and out-of-hours rates in municipalities with and without a refugee health service",
+    PageSpec("figure_v1", "Figure V1 (Figur V1)",
+             "GP and out-of-hours rates in municipalities with and without a refugee health service",
              lambda e: ([tab.figure_v1_table(e)], [fig.figure_v1(e)])),
     PageSpec("traffic_light", "Municipality traffic light (Trafikklys for kommunene)",
              "Observed against expected contacts by municipality and county, compared with the national rates",
@@ -164,7 +172,7 @@ def render_site(bi_dir: Path, out: Path) -> list[Page]:
         context = build_context(export)
         pages = [Page(spec.slug, spec.title, spec.summary, intro=spec.intro) for spec in PAGES]
         page_template = env.get_template("page.html")
-        for spec, page in zip(PAGES, pages):
+        for spec, page in zip(PAGES, pages, strict=True):
             step = time.perf_counter()
             page.tables, page.figures = spec.build(export)
             for table in page.tables:

@@ -28,8 +28,9 @@ from .formatting import (
 STUB = "row_label"
 ROW_GROUP = "row_group"
 
-# The services of Table 3 when the export does not name them (var table3_services; docs/study.md): GP and out-of-hours contacts and consultations, somatic specialist care
-# (day + inpatient + outpatient) and mental health care (adults and children, all levels).
+# The services of Table 3 when the export does not name them (var table3_services; docs/study.md): GP and
+# out-of-hours contacts and consultations, somatic specialist care (day + inpatient + outpatient) and mental
+# health care (adults and children, all levels).
 TABLE3_SERVICES = (
     "gp_contact",
     "gp_consultation",
@@ -246,7 +247,7 @@ def table2(export: Export) -> Table:
     service_group = bilingual(
         "Contacts, not adjusted for follow-up", "Kontakter, ikke justert for oppfølgingstid"
     )
-    for service_key, service in contacts.sort_values("sort_order").groupby("service_key", sort=False):
+    for _service_key, service in contacts.sort_values("sort_order").groupby("service_key", sort=False):
         first = service.iloc[0]
         row = {ROW_GROUP: service_group, STUB: service_label(first), "unit": UNIT_LABELS[first.per_unit]}
         for cell in service.itertuples():
@@ -266,7 +267,8 @@ def table2(export: Export) -> Table:
         "unit": "%",
     }
     for cell in shares.itertuples():
-        consultations_row |= {f"{cell.group_key}__number": fmt_count(cell.consultations), f"{cell.group_key}__value": ""}
+        consultations_row |= {f"{cell.group_key}__number": fmt_count(cell.consultations),
+                              f"{cell.group_key}__value": ""}
         share_row |= {
             f"{cell.group_key}__number": fmt_count(cell.consultations_with_time_or_interpreter),
             f"{cell.group_key}__value": fmt_decimal(cell.pct_with_time_or_interpreter),
@@ -394,7 +396,7 @@ def municipality_table(export: Export, table_id: str) -> Table:
     ]
     columns.append(Column("refugee_health_service", "Refugee health service"))
     rows = []
-    for code, municipality in frame.groupby("municipality_code", sort=False):
+    for _code, municipality in frame.groupby("municipality_code", sort=False):
         first = municipality.iloc[0]
         row = {
             ROW_GROUP: first.county_name,
@@ -438,7 +440,8 @@ def time_to_first_contact_table(export: Export) -> Table:
     columns = [Column("persons_with_contact", "Persons with a contact"), Column("mean_months", "Mean months")]
     rows = []
     for row in frame.itertuples():
-        label = bilingual("All", "Alle") if row.is_group_total else f"{bilingual(row.sex_label_en, row.sex_label_no)} {row.age_group}"
+        label = (bilingual("All", "Alle") if row.is_group_total
+                 else f"{bilingual(row.sex_label_en, row.sex_label_no)} {row.age_group}")
         rows.append({
             ROW_GROUP: bilingual(row.group_label_en, row.group_label_no),
             STUB: label,
@@ -466,7 +469,8 @@ def time_to_first_contact_table(export: Export) -> Table:
 # The two curves of time_to_first_contact_survival: English and Norwegian labels.
 FIRST_CONTACT_SERVICES = {
     "gp": ("First GP contact", "Første fastlegekontakt"),
-    "any": ("First GP, out-of-hours or specialist contact", "Første kontakt med fastlege, legevakt eller spesialisthelsetjeneste"),
+    "any": ("First GP, out-of-hours or specialist contact",
+            "Første kontakt med fastlege, legevakt eller spesialisthelsetjeneste"),
 }
 # Months since settlement at which the survival table prints the % still without a first contact.
 SURVIVAL_TABLE_MONTHS = (3, 6, 12)

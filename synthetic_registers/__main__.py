@@ -51,7 +51,8 @@ def parse_kind_rate(text: str) -> tuple[str, float]:
     if not sep:
         raise argparse.ArgumentTypeError(f"expected KIND=RATE, got {text!r}")
     if kind not in IRREGULARITIES:
-        raise argparse.ArgumentTypeError(f"unknown irregularity kind {kind!r}; valid kinds: {', '.join(IRREGULARITIES)}")
+        raise argparse.ArgumentTypeError(f"unknown irregularity kind {kind!r}; "
+                                         f"valid kinds: {', '.join(IRREGULARITIES)}")
     return kind, checked(float, rate_error, f"rate of {kind}")(value)
 
 

@@ -17,8 +17,8 @@ from .reference import Reference
 ICPC2_CHAPTERS = tuple("ABDFHKLNPRSTUWXYZ")
 ICD10_LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 FEMALE_ONLY = {"W", "X", "O"}  # ICPC-2 W/X; ICD-10 O (pregnancy)
-MALE_ONLY = {"Y"}
-AMONG_WOMEN = {"W", "X"}  # shares the report gives among women  # ICPC-2 Y (male genital); ICD-10 Y is external causes, handled per code system
+MALE_ONLY = {"Y"}  # ICPC-2 Y (male genital); ICD-10 Y is external causes, handled per code system
+AMONG_WOMEN = {"W", "X"}  # shares the report gives among women
 
 # Default % of patients with a chapter where the report quotes none (W/X/O among women, Y among men).
 DEFAULT_SHARES = {

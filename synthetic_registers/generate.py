@@ -50,12 +50,15 @@ IRREGULARITIES = {
     "unknown_tariff_codes": "kpr/kuhr_takster: extra rows with a tariff code no code list knows, on valid bills",
     "bills_without_tariff": "kpr/kuhr_regninger: bills dated inside follow-up with no tariff row",
     "invalid_diagnosis_codes": "kpr/kuhr_diagnoser: extra further diagnoses whose code is not a valid code",
-    "persons_missing_sex_or_birth_month": "ssb/persons: extra persons without sex or birth month (each with one GP bill)",
+    "persons_missing_sex_or_birth_month": ("ssb/persons: extra persons without sex or birth month "
+                                           "(each with one GP bill)"),
     "episodes_discharged_before_admission": "npr/somatikk: extra episodes whose discharge date precedes admission",
     "decisions_from_after_to": "kpr/hom_vedtak: extra decisions whose from-date is after the to-date",
 }
 # Not injected but counted: codes in a pre-2024 municipality structure (the real structure of their year).
-COUNTED = {"pre_2024_municipality_codes": "ssb/residence and ssb/persons rows whose municipality code is a pre-2024 code"}
+COUNTED = {
+    "pre_2024_municipality_codes": "ssb/residence and ssb/persons rows whose municipality code is a pre-2024 code",
+}
 DEFAULT_RATE = 0.005
 # A rate is irregular rows per row of the file or contacts the kind is drawn from. Duplicates copy distinct
 # rows and the extra-code kinds add one code to distinct valid bills (draws without replacement), so no kind
@@ -178,7 +181,7 @@ class Extracts:
         streams = np.random.SeedSequence(self.seed).spawn(12)
         self.rng = {name: np.random.default_rng(s) for name, s in zip(
             ("persons", "allocate", "dates", "bills", "diagnoses", "specialist", "hom", "irregular", "ids",
-             "ssb", "tariffs", "spare"), streams)}
+             "ssb", "tariffs", "spare"), streams, strict=True)}
         self.ref = Reference()
         self.progress = Progress(total=11, quiet=self.quiet)
 
@@ -239,7 +242,7 @@ class Extracts:
     @property
     def code_dictionary(self) -> list[str]:
         """The 2024 codes, then each pre-2024 code once (a dictionary must not repeat a value)."""
-        changed = [old for old, new in zip(self.old_code_of, self.code_of) if old != new]
+        changed = [old for old, new in zip(self.old_code_of, self.code_of, strict=True) if old != new]
         return list(self.code_of) + changed
 
     @property
@@ -359,7 +362,7 @@ class Extracts:
             if n_kind == 0 or len(cand) == 0:
                 continue
             per_service = largest_remainder(sizes, n_kind)
-            for s, m in zip(services, per_service):
+            for s, m in zip(services, per_service, strict=True):
                 if m == 0:
                     continue
                 who = cand[rng.integers(0, len(cand), m)]
@@ -462,7 +465,8 @@ class Extracts:
             "enkeltregning_lnr": pa.array(ids), "KPR_lnr": pa.array(person_id), "dato": dates(day),
             "klokkeslett": clock(rng, n, first_hour, hours),
             "tjenestetype": pa.array(tjenestetype.astype(np.int16)),
-            "praksistype": dictionary(praksis, ["FALE", "FALO", "FATU", "LEVA", "LEKO", "KOLE", "JORD", "TANN", "TAPL"]),
+            "praksistype": dictionary(praksis,
+                                      ["FALE", "FALO", "FATU", "LEVA", "LEKO", "KOLE", "JORD", "TANN", "TAPL"]),
             "kommuneNr": dictionary(muni_idx, self.code_dictionary),
         })
         if duplicate:
@@ -487,7 +491,7 @@ class Extracts:
             return np.asarray(out)
 
         def mix(options: tuple[tuple[str, float], ...], m: int) -> np.ndarray:
-            names, weights = zip(*options)
+            names, weights = zip(*options, strict=True)
             return code(names)[rng.choice(len(names), m, p=np.asarray(weights) / sum(weights))]
 
         main = np.zeros(n, np.int32)
@@ -497,7 +501,8 @@ class Extracts:
             consultation = np.zeros(n, bool)
             for gi, g in enumerate(GROUPS):
                 members = np.flatnonzero(c.valid & (group == gi))
-                consultation[members[pick_exact(rng, len(members), scaled(self.ref.table2[consult_service][g], self.scale))]] = True
+                consultation[members[pick_exact(rng, len(members),
+                                                scaled(self.ref.table2[consult_service][g], self.scale))]] = True
             irregular = ~c.valid
             consultation[irregular] = rng.random(int(irregular.sum())) < 0.5
             main[consultation] = mix(CONSULTATION_TARIFFS[service], int(consultation.sum()))
@@ -598,7 +603,8 @@ class Extracts:
             "kodeverk": dictionary(np.zeros(len(bill), np.int64), ["ICPC-2"]),
             "er_hoveddiagnose": pa.array(is_main)}), writer)
 
-    def chapters_for(self, service: str, c: Contacts, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def chapters_for(self, service: str, c: Contacts,
+                     rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Diagnosis chapters per contact row: the report's shares among each group's valid patients;
         contacts outside follow-up get a random main diagnosis."""
         p = self.persons
@@ -629,7 +635,8 @@ class Extracts:
         icd, per = icd10_dictionary()
         # Somatic chapters are measured over all three levels together (somatic_any).
         som = [self.contacts[s] for s in SPECIALIST["somatikk"]]
-        som_all = Contacts(*(np.concatenate([getattr(x, f) for x in som]) for f in ("person", "day", "valid", "irregular_kind")))
+        som_all = Contacts(*(np.concatenate([getattr(x, f) for x in som])
+                             for f in ("person", "day", "valid", "irregular_kind")))
         rows, chapter, is_main = self.chapters_for("somatic_any", som_all, rng)
         n_som = len(som_all.person)
         cond = np.full((3, n_som), -1, np.int64)
@@ -647,7 +654,8 @@ class Extracts:
         for sector, services in SPECIALIST.items():
             schema = pa.schema([("episode_lnr", pa.int64()), ("lopenr", pa.int64()), ("inndato", pa.date32()),
                                 ("utdato", pa.date32()), ("aktivitetskategori3", pa.int16()),
-                                *[(f"tilstand_{k}", pa.dictionary(pa.int32(), pa.string())) for k in ("1_1", "1_2", "2_1")],
+                                *[(f"tilstand_{k}", pa.dictionary(pa.int32(), pa.string()))
+                                  for k in ("1_1", "1_2", "2_1")],
                                 ("institusjon", pa.dictionary(pa.int32(), pa.string()))])
             writer = self.open(f"npr/{sector}", schema)
             try:
@@ -703,7 +711,8 @@ class Extracts:
         parts = []
         next_id = 900_000_000_001
         codes = list(HOME_CARE_WEIGHTS) + list(INSTITUTION_WEIGHTS)
-        for service, weights in (("home_care_decision", HOME_CARE_WEIGHTS), ("institution_care_decision", INSTITUTION_WEIGHTS)):
+        for service, weights in (("home_care_decision", HOME_CARE_WEIGHTS),
+                                 ("institution_care_decision", INSTITUTION_WEIGHTS)):
             c = self.contacts[service]
             n = len(c.person)
             w = np.array(list(weights.values()), float)

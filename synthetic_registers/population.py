@@ -45,7 +45,8 @@ REFUGEE_PROFILES = {
 SETTLEMENT_MONTH_WEIGHTS = {
     # Peak in May-June 2022.
     "ukraine_recent": [4, 9, 9, 6.5, 5.5, 5, 4.6, 4.4, 4.2, 3.8, 3.8, 4.2, 4.2, 4.2, 4.2, 3.9, 3.9, 3.9, 3.8, 3.6, 3.4],
-    "other_recent": [3.0, 3.6, 3.8, 4.0, 4.0, 4.2, 4.2, 4.2, 4.4, 5.2, 5.2, 5.4, 5.4, 5.2, 5.2, 5.0, 4.8, 4.6, 4.4, 4.2, 4.0],
+    "other_recent": [3.0, 3.6, 3.8, 4.0, 4.0, 4.2, 4.2, 4.2, 4.4, 5.2,
+                     5.2, 5.4, 5.4, 5.2, 5.2, 5.0, 4.8, 4.6, 4.4, 4.2, 4.0],
 }
 # Ukrainian men were fewer among the first arrivals: women were more than twice the men in spring 2022.
 UKRAINE_MALE_MONTH_FACTOR = [0.42, 0.42, 0.45, 0.6, 0.75, 0.85, 0.9, 0.95] + [1.0] * 13
@@ -86,7 +87,8 @@ def five_year_to_single(weights: list[float]) -> np.ndarray:
     return np.repeat(np.asarray(weights, dtype=np.float64) / 5.0, 5)
 
 
-def calibrate_ages(n: int, base_m: np.ndarray, base_f: np.ndarray, targets: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+def calibrate_ages(n: int, base_m: np.ndarray, base_f: np.ndarray,
+                   targets: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """Counts by (sex, single age) meeting Table 1's shares: % male, % under 18, % 65+, mean age.
 
     The base profile is tilted (exponential family in the three age constraints) so that its shares are
@@ -119,7 +121,7 @@ def calibrate_ages(n: int, base_m: np.ndarray, base_f: np.ndarray, targets: dict
     band_total = largest_remainder(np.array([(pm + pf)[b].sum() for b in bands]), n)
     male_band = largest_remainder(np.array([pm[b].sum() for b in bands]), n_male)
     counts_m, counts_f = np.zeros(len(AGES), np.int64), np.zeros(len(AGES), np.int64)
-    for b, total, males in zip(bands, band_total, male_band):
+    for b, total, males in zip(bands, band_total, male_band, strict=True):
         counts_m[b] = largest_remainder(pm[b], int(males))
         counts_f[b] = largest_remainder(pf[b], int(total - males))
     return counts_m, counts_f
@@ -217,7 +219,7 @@ class PopulationBuilder:
         # The rest are born in countries the reference does not list for this group: a listed country's
         # persons are its published count exactly (drawing the rest from it too put Somalia above Syria).
         others = np.array([c for c in OTHER_REFUGEE_COUNTRIES if c not in codes], dtype=object)
-        out = np.concatenate([np.full(c, code, dtype=object) for c, code in zip(counts, codes)]
+        out = np.concatenate([np.full(c, code, dtype=object) for c, code in zip(counts, codes, strict=True)]
                              + [others[self.rng.integers(0, len(others), rest)]])
         return out[self.rng.permutation(n)]
 
@@ -254,7 +256,7 @@ class PopulationBuilder:
             room = np.where(other_n < cap, weight[others], 0.0)
             other_n += largest_remainder(room, excess)
         municipality = np.concatenate(
-            [np.full(k, self.code_index[c]) for k, c in zip(listed_n, listed)]
+            [np.full(k, self.code_index[c]) for k, c in zip(listed_n, listed, strict=True)]
             + [np.repeat(others, other_n)]).astype(np.int16)
         targets = {self.code_index[c]: (lo + hi) / 2 / persons[c] for c, (lo, hi) in interval.items()}
         return municipality, targets
@@ -270,7 +272,8 @@ class PopulationBuilder:
             w = weights * (np.array(UKRAINE_MALE_MONTH_FACTOR) if (group == "ukraine_recent" and s == 1) else 1)
             idx = np.flatnonzero(sex == s)
             # Stratified draws: the group's monthly pattern holds to the person at every scale.
-            months[idx] = month0 + np.repeat(np.arange(21), largest_remainder(w, len(idx)))[self.rng.permutation(len(idx))]
+            months[idx] = month0 + np.repeat(np.arange(21),
+                                             largest_remainder(w, len(idx)))[self.rng.permutation(len(idx))]
         starts = cal.month_start(months)
         day = starts + (self.rng.random(n) * cal.days_in_month(months)).astype(np.int64)
         # Exits are offsets from settlement so that moving a settlement date keeps its exit behind it.
@@ -375,8 +378,10 @@ class PopulationBuilder:
                 start = np.maximum(cal.INCLUSION_START, birth_day)
                 exit_day, kind = self.exits_to_target(start, age, self.ref.table2["mean_followup_months"][group])
             for key, value in (("group", np.full(n, gi, np.int8)), ("sex", sex), ("age", age),
-                               ("birth_year", birth_year.astype(np.int16)), ("birth_month", birth_month.astype(np.int8)),
-                               ("country", country), ("igrus2", igrus2), ("settlement_day", settlement.astype(np.int64)),
+                               ("birth_year", birth_year.astype(np.int16)),
+                               ("birth_month", birth_month.astype(np.int8)),
+                               ("country", country), ("igrus2", igrus2),
+                               ("settlement_day", settlement.astype(np.int64)),
                                ("municipality", municipality), ("exit_day", exit_day.astype(np.int64)),
                                ("exit_kind", kind)):
                 parts[key].append(value)

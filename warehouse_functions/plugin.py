@@ -1,8 +1,7 @@
 """dbt-duckdb plugin that registers the warehouse's SQL functions on every dbt connection.
 
-profiles.yml lists it under `plugins:` (module `warehouse_functions.plugin`) and puts the project
-directory on Python's path with `module_paths:`, because the `dbt` console script does not: its
-sys.path starts at the virtualenv's bin directory, not at the project.
+profiles.yml lists it under `plugins:` (module `warehouse_functions.plugin`); the package is installed
+into the virtualenv (pyproject.toml, `make install`), so dbt imports it from wherever it runs.
 """
 
 from __future__ import annotations

@@ -22,10 +22,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bundle import build_bundle
 
+HERE = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -48,7 +48,7 @@ def superset_env(state: Path) -> dict[str, str]:
 
 
 def run_cli(args: list[str], env: dict[str, str], log) -> None:
-    shown = ["***" if previous == "--password" else a for previous, a in zip([""] + args, args)]
+    shown = ["***" if previous == "--password" else a for previous, a in zip([""] + args, args, strict=False)]
     log.write(f"\n$ superset {' '.join(shown)}\n")
     log.flush()
     result = subprocess.run([str(VENV_BIN / "superset"), *args], env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -30,10 +30,10 @@ import duckdb
 import pytest
 import requests
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import serve
 
+HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 EXPORT = Path(os.environ.get("BI_EXPORT", REPO / "data/bi/marts.duckdb")).resolve()
 PORT = int(os.environ.get("BI_TEST_PORT", "8089"))
@@ -166,7 +166,7 @@ def test_chart_data_equals_export(api, dashboard_charts, chart_name):
     )
     problems = []
     values_compared = 0
-    for q, (result, sql) in enumerate(zip(results, EXPECTED[chart_name])):
+    for q, (result, sql) in enumerate(zip(results, EXPECTED[chart_name], strict=True)):
         columns, rows = read_export(sql)
         assert rows, f"chart {chart_name!r} query {q}: the export has no rows for it (nothing to compare)"
         assert result["colnames"] == columns, (
@@ -175,9 +175,9 @@ def test_chart_data_equals_export(api, dashboard_charts, chart_name):
         shown = result["data"]
         if len(shown) != len(rows):
             problems.append(f"chart {chart_name!r} query {q}: {len(shown)} rows, export has {len(rows)}")
-        for i, (shown_row, row) in enumerate(zip(shown, rows)):
-            key = ", ".join(f"{c}={v}" for c, v in zip(columns, row) if isinstance(v, str))
-            for column, expected in zip(columns, row):
+        for i, (shown_row, row) in enumerate(zip(shown, rows, strict=False)):
+            key = ", ".join(f"{c}={v}" for c, v in zip(columns, row, strict=True) if isinstance(v, str))
+            for column, expected in zip(columns, row, strict=True):
                 values_compared += expected is not None
                 if not same_value(shown_row[column], expected):
                     problems.append(
