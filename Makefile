@@ -132,14 +132,18 @@ LINT_PROCESSES ?= 2
 PYTHON_DIRS := synthetic_registers python_checks python_tests warehouse_functions benchmarks bi_export \
 	extract_contract report tools bi planner
 
-lint: install ## ruff on all Python; sqlfluff on the SQL changed against LINT_BASE (all SQL if a macro or config changed)
+lint: install ## ruff on all Python, mypy on the packages; sqlfluff on the SQL changed against LINT_BASE (all SQL if a macro or config changed)
 	@echo "lint: ruff on $(PYTHON_DIRS)..."
 	$(VENV)/bin/ruff check $(PYTHON_DIRS)
+	@echo "lint: mypy on the packages of pyproject.toml..."
+	$(VENV)/bin/mypy
 	@$(PY) tools/lint_sql.py --base $(LINT_BASE) --processes $(LINT_PROCESSES)
 
-lint-all: install ## ruff and sqlfluff on every file, whatever changed
+lint-all: install ## ruff, mypy and sqlfluff on every file, whatever changed
 	@echo "lint: ruff on $(PYTHON_DIRS)..."
 	$(VENV)/bin/ruff check $(PYTHON_DIRS)
+	@echo "lint: mypy on the packages of pyproject.toml..."
+	$(VENV)/bin/mypy
 	@$(PY) tools/lint_sql.py --all --processes $(LINT_PROCESSES)
 
 # Targets: `name: prerequisites ## one line` after the name; variables: `## one line` comments right above

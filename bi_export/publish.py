@@ -235,10 +235,10 @@ def publish(*, warehouse: Path, manifest_path: Path, out_dir: Path, raw_dir: Pat
             for table in [mart.name for mart in marts] + [ABOUT_TABLE]:
                 rows = connection.execute(f"select count(*) from main.{_quote(table)}").fetchone()
                 result.tables[table] = int(rows[0]) if rows else 0
-                description = connection.execute(
+                comment = connection.execute(
                     "select comment from duckdb_tables() where database_name = current_database() "
                     "and table_name = ?", [table]).fetchone()
-                metadata = json.dumps({"description": description[0] if description else ""})
+                metadata = json.dumps({"description": comment[0] if comment else ""})
                 connection.execute(f"copy main.{_quote(table)} to {_literal(str(tmp_parquet / (table + '.parquet')))} "
                                    f"(format parquet, kv_metadata {{description: {_literal(metadata)}}})")
             connection.execute("checkpoint")

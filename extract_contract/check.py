@@ -274,12 +274,12 @@ def _scan_values(path: Path, label: str, scans: list[tuple[str, str, str]], expe
     for index, (column, actual, kind) in enumerate(scans):
         value = f"trim(cast({_quote(actual)} as varchar))"
         if kind in TEXT_CASTS:
-            bad = f"{value} <> '' and " + TEXT_CASTS[kind][0].format(value=value)
+            is_bad = f"{value} <> '' and " + TEXT_CASTS[kind][0].format(value=value)
         else:  # allowed values
             allowed = ", ".join(str(v) for v in expected[column]["allowed"])
-            bad = f"{_quote(actual)} not in ({allowed})"
-        selects[f"bad_{index}"] = f"count(*) filter (where {bad})"
-        selects[f"examples_{index}"] = f"list(distinct {value}) filter (where {bad})[1:3]"
+            is_bad = f"{_quote(actual)} not in ({allowed})"
+        selects[f"bad_{index}"] = f"count(*) filter (where {is_bad})"
+        selects[f"examples_{index}"] = f"list(distinct {value}) filter (where {is_bad})[1:3]"
     listed = ", ".join(f"{aggregate} as {alias}" for alias, aggregate in selects.items())
     row = duckdb.sql(f"select count(*), {listed} from read_parquet('{path}')").fetchone()
     assert row is not None

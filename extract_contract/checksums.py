@@ -215,10 +215,10 @@ def verify_checksums(raw_dir: Path, contract_files: list[str], report: Report) -
         expected: dict[str, list[str]] = {}  # listed digest -> its sources
         for entry in by_file[file]:
             expected.setdefault(entry.digest, []).append(entry.source)
-        for digest, listing in sorted(expected.items()):
+        for digest, listed_by in sorted(expected.items()):
             if digest != found:
                 report.error(file, None, f"checksum mismatch: expected sha256 {digest[:SHORT]}... (listed in "
-                                         f"{' and '.join(sorted(set(listing)))}), found {found[:SHORT]}...: the file "
+                                         f"{' and '.join(sorted(set(listed_by)))}), found {found[:SHORT]}...: the file "
                                          "was damaged in transfer or changed after it was checksummed; re-request "
                                          "the file")
                 damaged.add(file)

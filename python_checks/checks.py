@@ -228,10 +228,10 @@ def published_totals(ref: Reference, data: WarehouseData, manifest: Manifest, re
             base = service.removesuffix("_per_person").removesuffix("_per_1000")
             factor = 1000.0 if service.endswith("_per_1000") else 1.0
             for group in GROUPS:
-                n = _num(_lookup(persons, {"group_key": group}, "persons"))
+                group_persons = _num(_lookup(persons, {"group_key": group}, "persons"))
                 c = _lookup(contacts, {"group_key": group, "service": base}, "contacts")
                 c_value = _num(c) if c is not None else 0.0
-                observed = None if not n else factor * (c_value or 0.0) / n
+                observed = None if not group_persons else factor * (c_value or 0.0) / group_persons
                 extra, note = 0.0, ""
                 if s != 1 and scaled_persons[group] > 0:
                     rate = float(row[group]) / factor

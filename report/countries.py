@@ -14,6 +14,7 @@ from .tables import (
     STUB,
     TABLE3_SERVICES,
     Column,
+    Row,
     Table,
     make_table,
     service_label,
@@ -23,7 +24,7 @@ from .tables import (
 FIGURE_SERVICE = "gp_contact"
 
 
-def country_label(row: object) -> str:
+def country_label(row: Row) -> str:
     return bilingual(row.country_name_en, row.country_name_no)
 
 
@@ -38,7 +39,7 @@ def country_frame(export: Export) -> pd.DataFrame:
     return frame.sort_values(["group_sort_order", "sort_order", "country_sort_order"])
 
 
-def country_cells(row: object) -> dict[str, str]:
+def country_cells(row: Row) -> dict[str, str]:
     """The printed cells of one group x service x country."""
     per_person = row.contacts_per_person if row.per_unit == "person" else row.contacts_per_1000_persons
     return {
@@ -52,7 +53,7 @@ def country_cells(row: object) -> dict[str, str]:
     }
 
 
-def row_group_label(row: object) -> str:
+def row_group_label(row: Row) -> str:
     return f"{bilingual(row.group_label_en, row.group_label_no)}: {service_label(row)}"
 
 

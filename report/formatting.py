@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from typing import SupportsFloat, cast
 
 SUPPRESSED = "-"
 NOT_APPLICABLE = "n/a"
@@ -33,11 +34,16 @@ def is_missing(value: object) -> bool:
         return True
 
 
+def _float(value: object) -> float:
+    """float(value) for a value that is not missing: a mart value is then a number (Python, numpy or Decimal)."""
+    return float(cast(SupportsFloat, value))
+
+
 def _group_thousands(digits: str) -> str:
     head, _, tail = digits.partition(".")
     sign = "-" if head.startswith("-") else ""
     head = head.lstrip("-")
-    groups = []
+    groups: list[str] = []
     while len(head) > 3:
         groups.insert(0, head[-3:])
         head = head[:-3]
@@ -50,7 +56,7 @@ def fmt_count(value: object, missing: str = SUPPRESSED) -> str:
     """A count of persons, contacts or municipalities: '148 346'; missing -> '-' (or `missing`)."""
     if is_missing(value):
         return missing
-    number = float(value)
+    number = _float(value)
     if not number.is_integer():
         raise ValueError(f"a count must be a whole number, got {value!r}")
     return _group_thousands(str(int(number)))
@@ -61,7 +67,7 @@ def fmt_decimal(value: object, decimals: int = 1, missing: str = SUPPRESSED) -> 
     if is_missing(value):
         return missing
     quantum = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    rounded = Decimal(repr(_float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)  # never print '-0.0'
     return _group_thousands(f"{rounded:f}")

@@ -14,6 +14,7 @@ from .tables import (
     STUB,
     TABLE3_SERVICES,
     Column,
+    Row,
     Table,
     make_table,
     service_label,
@@ -26,7 +27,7 @@ FIRST_CONTACT = {"any": bilingual("Any: GP, out-of-hours or specialist", "Alle: 
                  "gp": bilingual("GP", "Fastlege")}
 
 
-def reason_label(row: object) -> str:
+def reason_label(row: Row) -> str:
     if row.immigration_reason_key == "all":
         return bilingual("All", "Alle")
     return bilingual(row.immigration_reason_label_en, row.immigration_reason_label_no)
@@ -37,7 +38,7 @@ def rates_frame(export: Export) -> pd.DataFrame:
     return frame.sort_values(["group_sort_order", "sort_order", "immigration_reason_sort_order"])
 
 
-def rate_cells(row: object) -> dict[str, str]:
+def rate_cells(row: Row) -> dict[str, str]:
     """The printed cells of one group x service x reason."""
     return {
         "persons_followed": fmt_count(row.persons_followed),

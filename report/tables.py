@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
 
 import pandas as pd
 from great_tables import GT, loc, style
@@ -27,6 +28,14 @@ from .formatting import (
 
 STUB = "row_label"
 ROW_GROUP = "row_group"
+
+
+class Row(Protocol):
+    """A mart row as pandas gives it (an `itertuples()` row, or a Series from `.iloc`): its columns as
+    attributes, of whatever type the column holds."""
+
+    def __getattr__(self, name: str) -> Any: ...
+
 
 # The services of Table 3 when the export does not name them (var table3_services; docs/study.md): GP and
 # out-of-hours contacts and consultations, somatic specialist care (day + inpatient + outpatient) and mental
@@ -115,7 +124,7 @@ def build_gt(
             spanners.setdefault(column.spanner, []).append(column.id)
     for index, (label, ids) in enumerate(spanners.items()):
         table = table.tab_spanner(label=label, columns=ids, id=f"span{index}")
-    table = table.cols_label(**{c.id: c.label for c in columns})
+    table = table.cols_label(cases={c.id: c.label for c in columns})
     table = table.cols_align(align="right", columns=[c.id for c in columns])
     for note in notes:
         table = table.tab_source_note(note)
@@ -156,7 +165,7 @@ def ordered_groups(frame: pd.DataFrame, keys: Sequence[str] | None = None) -> li
     ]
 
 
-def service_label(row: object) -> str:
+def service_label(row: Row) -> str:
     return bilingual(row.service_label_en, row.service_label_no)
 
 
@@ -178,7 +187,7 @@ TABLE1_ROWS: tuple[tuple[str, str, Formatter], ...] = (
 )
 
 
-def table1_cell(row: object, column: str) -> str:
+def table1_cell(row: Row, column: str) -> str:
     """A Table 1 cell: years since settlement does not apply to the general population (no settlement)."""
     value = getattr(row, column)
     formatter = {c: f for c, _, f in TABLE1_ROWS}[column]
@@ -299,7 +308,7 @@ def table2(export: Export) -> Table:
 
 
 # ---------------------------------------------------------------------------------------------- Table 3
-def table3_cells(row: object) -> dict[str, str]:
+def table3_cells(row: Row) -> dict[str, str]:
     """The printed cells of one group x service of Table 3."""
     return {
         "persons_followed": fmt_count(row.persons_followed),
@@ -365,11 +374,11 @@ def table3(export: Export) -> Table:
 MUNICIPALITY_MEASURES = (("persons", "Persons"), ("contacts", "Contacts"), ("rate", "Contacts per person per year"))
 
 
-def municipality_label(row: object) -> str:
+def municipality_label(row: Row) -> str:
     return f"{row.municipality_code} {row.municipality_name}"
 
 
-def municipality_cells(row: object) -> dict[str, str]:
+def municipality_cells(row: Row) -> dict[str, str]:
     """The printed cells of one municipality x group of Table V2/V3 (persons stay visible unless 5 or fewer)."""
     return {
         "persons": fmt_count(row.persons),
@@ -476,15 +485,15 @@ FIRST_CONTACT_SERVICES = {
 SURVIVAL_TABLE_MONTHS = (3, 6, 12)
 
 
-def survival_row_label(row: object) -> str:
-    if row.is_group_total:  # type: ignore[attr-defined]
+def survival_row_label(row: Row) -> str:
+    if row.is_group_total:
         return bilingual("All", "Alle")
-    return f"{bilingual(row.sex_label_en, row.sex_label_no)} {row.age_group}"  # type: ignore[attr-defined]
+    return f"{bilingual(row.sex_label_en, row.sex_label_no)} {row.age_group}"
 
 
-def survival_row_group(row: object) -> str:
-    en, no = FIRST_CONTACT_SERVICES[row.first_contact_service]  # type: ignore[attr-defined]
-    return f"{bilingual(en, no)}: {bilingual(row.group_label_en, row.group_label_no)}"  # type: ignore[attr-defined]
+def survival_row_group(row: Row) -> str:
+    en, no = FIRST_CONTACT_SERVICES[row.first_contact_service]
+    return f"{bilingual(en, no)}: {bilingual(row.group_label_en, row.group_label_no)}"
 
 
 def time_to_first_contact_survival_table(export: Export) -> Table:
@@ -507,10 +516,12 @@ def time_to_first_contact_survival_table(export: Export) -> Table:
         for month in SURVIVAL_TABLE_MONTHS:
             key = (row.first_contact_service, row.group_key, row.sex, row.age_group, month)
             at = by_month.loc[key] if key in by_month.index else None
-            shown = at is not None and not bool(at["is_suppressed"])
-            cells[f"pct_{month}"] = fmt_decimal(100 * at["survival"]) if shown else SUPPRESSED
-            cells[f"ci_{month}"] = (fmt_ci(100 * at["survival_ci_lower"], 100 * at["survival_ci_upper"])
-                                    if shown else SUPPRESSED)
+            if at is not None and not bool(at["is_suppressed"]):
+                cells[f"pct_{month}"] = fmt_decimal(100 * at["survival"])
+                cells[f"ci_{month}"] = fmt_ci(100 * at["survival_ci_lower"], 100 * at["survival_ci_upper"])
+            else:
+                cells[f"pct_{month}"] = SUPPRESSED
+                cells[f"ci_{month}"] = SUPPRESSED
         cells["median"] = fmt_count(row.median_months_to_first_contact)
         rows.append(cells)
     notes = [
@@ -602,12 +613,12 @@ CLASS_LABELS = {
 
 
 def traffic_light_services(export: Export) -> list[str]:
-    services = export.var("traffic_light_services", list(TRAFFIC_LIGHT_SERVICES))
+    services = cast(list[str], export.var("traffic_light_services", list(TRAFFIC_LIGHT_SERVICES)))  # a JSON list
     present = set(export["municipality_traffic_light"]["service_key"])
-    return [key for key in services if key in present]  # type: ignore[union-attr]
+    return [key for key in services if key in present]
 
 
-def traffic_light_area_label(row: object) -> str:
+def traffic_light_area_label(row: Row) -> str:
     if row.area_level == "county":
         return f"{row.area_code} {row.area_name} (county / fylke)"
     return f"{row.area_code} {row.area_name}"
@@ -617,7 +628,7 @@ def traffic_light_class_text(value: object) -> str:
     return SUPPRESSED if is_missing(value) else CLASS_LABELS[str(value)]
 
 
-def traffic_light_cells(row: object) -> dict[str, str]:
+def traffic_light_cells(row: Row) -> dict[str, str]:
     """The printed cells of one area x group of the traffic light (all '-' when suppressed)."""
     return {
         "observed": fmt_count(row.observed_contacts),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 from duckdb import DuckDBPyConnection
+from duckdb.func import FunctionNullHandling, PythonUDFType
 from duckdb.sqltypes import DOUBLE
 from scipy import stats
 
@@ -58,8 +59,8 @@ def register_functions(conn: DuckDBPyConnection) -> None:
             gamma_quantile,
             [DOUBLE, DOUBLE, DOUBLE],
             DOUBLE,
-            type="arrow",
+            type=PythonUDFType.ARROW,
             # The function itself maps null input to null output.
-            null_handling="special",
+            null_handling=FunctionNullHandling.SPECIAL,
             side_effects=False,
         )
