@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from .allocation import weighted_order
-from .reference import Reference
+from .population import Persons
+from .reference import GROUPS, Reference
 
 ICPC2_CHAPTERS = tuple("ABDFHKLNPRSTUWXYZ")
 ICD10_LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -108,6 +109,33 @@ def spread_over_contacts(patient: np.ndarray, chapter: np.ndarray, contacts_per_
     chapters = np.concatenate([main_ch, chapter[extra]])
     is_main = np.concatenate([np.ones(len(main_rows), bool), np.zeros(int(extra.sum()), bool)])
     return rows, chapters, is_main
+
+
+def chapters_for_contacts(ref: Reference, persons: Persons, service: str, person: np.ndarray, valid: np.ndarray,
+                          rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Diagnosis chapters per contact row (contacts of `person`, inside follow-up where `valid`): the
+    report's shares among each group's valid patients; contacts outside follow-up get a random main
+    diagnosis. Returns (contact row, chapter, is_main) arrays."""
+    rows_all, ch_all, main_all = [], [], []
+    valid_rows = np.flatnonzero(valid)
+    order = valid_rows[np.argsort(person[valid_rows], kind="stable")]
+    person_sorted = person[order]
+    patients, first, n_contacts = np.unique(person_sorted, return_index=True, return_counts=True)
+    for gi, g in enumerate(GROUPS):
+        sel = np.flatnonzero(persons.group[patients] == gi)
+        if len(sel) == 0:
+            continue
+        pat, ch = choose_chapters(ref, g, service, persons.sex[patients[sel]], n_contacts[sel], rng)
+        rows, chapters, is_main = spread_over_contacts(pat, ch, n_contacts[sel], first[sel])
+        rows_all.append(order[rows])
+        ch_all.append(chapters)
+        main_all.append(is_main)
+    invalid = np.flatnonzero(~valid)
+    letters = len(ICD10_LETTERS) if service == "somatic_any" else 17
+    rows_all.append(invalid)
+    ch_all.append(rng.integers(0, letters, len(invalid)))
+    main_all.append(np.ones(len(invalid), bool))
+    return np.concatenate(rows_all), np.concatenate(ch_all), np.concatenate(main_all)
 
 
 def icpc2_dictionary() -> tuple[list[str], int]:
