@@ -37,7 +37,7 @@ CODE_SYSTEM = {"gp_contact": "ICPC-2", "out_of_hours_contact": "ICPC-2", "somati
 
 def chapter_shares(ref: Reference, group: str, service: str) -> tuple[dict[str, float], set[str]]:
     """% of patients per chapter for a group and service, and the chapters the report pins."""
-    shares = dict(DEFAULT_SHARES[service])
+    shares: dict[str, float] = dict(DEFAULT_SHARES[service])
     pinned: set[str] = set()
     for r in ref.text_figures:
         if r["topic"] != "diagnosis_chapter" or r["service"] != service:
@@ -79,10 +79,10 @@ def choose_chapters(ref: Reference, group: str, service: str, patient_sex: np.nd
     if len(empty):
         fallback = [letters.index(c) for c in FALLBACK[service] if c not in pinned]
         has[empty, np.asarray(fallback)[rng.integers(0, len(fallback), len(empty))]] = True
-    patient, chapter = np.nonzero(has)
+    patient, chapter_index = np.nonzero(has)
     # Shuffle the chapters within each patient so that the main diagnosis is not always the first letter.
     order = np.lexsort((rng.random(len(patient)), patient))
-    return patient[order], chapter[order]
+    return patient[order], chapter_index[order]
 
 
 def spread_over_contacts(patient: np.ndarray, chapter: np.ndarray, contacts_per_patient: np.ndarray,

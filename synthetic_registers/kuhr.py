@@ -67,7 +67,8 @@ def write_bills(basis: Basis, contacts: Mapping[str, Contacts], out: Path, rng: 
             progress.step(f"writing kpr bills: {service}")
             c = contacts[service]
             # Extra bills: unusable persons' GP bills, and GP bills with no tariff row.
-            extra_person = extra_day = None
+            extra_person: np.ndarray | None = None
+            extra_day: np.ndarray | None = None
             if service == "gp_contact":
                 n_bare = scaled(int(c.valid.sum()), rates["bills_without_tariff"])
                 who = rng.integers(0, len(persons), n_bare)
@@ -80,7 +81,7 @@ def write_bills(basis: Basis, contacts: Mapping[str, Contacts], out: Path, rng: 
             write_bills_and_tariffs(basis, files, writers, service, c, ids, rng, rates)
             write_bill_diagnoses(basis, files, writers["diagnoses"], service, c, ids, rng_diagnoses,
                                  rates["invalid_diagnosis_codes"])
-            if extra_person is not None:
+            if extra_person is not None and extra_day is not None:
                 bare_ids = np.arange(next_id, next_id + len(extra_person), dtype=np.int64)
                 next_id += len(extra_person)
                 write_bill_rows(basis, files, writers["bills"], service, bare_ids, basis.person_id[extra_person],

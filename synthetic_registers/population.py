@@ -7,6 +7,7 @@ that mean follow-up (Table 2) and the V2/V3 municipalities' person-months match.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,7 +84,7 @@ FAMILY_REUNIFIED_SHARE = {"ukraine_recent": 0.03, "other_recent": 0.25, "refugee
 IGRUS2_OTHER_IMMIGRANT = ("11", "21", "31", "41", "75")
 
 
-def five_year_to_single(weights: list[float]) -> np.ndarray:
+def five_year_to_single(weights: Sequence[float]) -> np.ndarray:
     return np.repeat(np.asarray(weights, dtype=np.float64) / 5.0, 5)
 
 
@@ -262,8 +263,8 @@ class PopulationBuilder:
         return municipality, targets
 
     # --- settlement and exits of the recent groups ---------------------------------------------
-    def settle_recent(self, group: str, sex: np.ndarray, municipality: np.ndarray,
-                      targets: dict[int, float], exits: np.ndarray, exit_kind: np.ndarray) -> np.ndarray:
+    def settle_recent(self, group: str, sex: np.ndarray, municipality: np.ndarray, targets: dict[int, float],
+                      exits: np.ndarray, exit_kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n = len(sex)
         month0 = cal.month_index(np.array([cal.INCLUSION_START]))[0]
         weights = np.array(SETTLEMENT_MONTH_WEIGHTS[group])
@@ -370,7 +371,7 @@ class PopulationBuilder:
                     municipality = self.rng.choice(len(weight), size=n, p=weight / weight.sum()).astype(np.int16)
                 else:
                     settlement = np.full(n, -1, np.int64)
-                    igrus2 = np.where(country == "000", None,
+                    igrus2 = np.where(country == "000", np.full(n, None, dtype=object),
                                       np.array(IGRUS2_OTHER_IMMIGRANT, dtype=object)[
                                           self.rng.integers(0, len(IGRUS2_OTHER_IMMIGRANT), n)]).astype(object)
                     municipality = self.rng.choice(len(weight), size=n, p=weight / weight.sum()).astype(np.int16)
