@@ -1,5 +1,5 @@
 {#- Small non-negative counts packed four to a 64-bit word, 16 bits each, for a table of ~120 million rows
-    (int_person_months_packed): DuckDB's cost of writing a table grows with its number of columns, and the
+    (fct_person_months_packed): DuckDB's cost of writing a table grows with its number of columns, and the
     18 per-service count columns of the person-month table cost more to write (13 s at scale 1) than all
     its other columns together; packed into 5 words they cost 3 s, and the join that attaches them moves
     5 columns instead of 18. The view over the table (fct_person_months) unpacks them again, so readers see

@@ -45,7 +45,7 @@ def warehouse_problem(warehouse: Path) -> str | None:
     except duckdb.IOException as error:
         return (f"{warehouse} cannot be opened ({str(error).splitlines()[0]}): another process holds it "
                 "(a BI tool, a notebook, a build); close it and run again")
-    needed = {"intermediate.int_planner_rates", "intermediate.int_planner_settlement_mix"}
+    needed = {"aggregates.int_planner_rates", "aggregates.int_planner_settlement_mix"}
     missing = sorted(needed - tables)
     if missing:
         return f"{warehouse} lacks {', '.join(missing)}: it was built before the planner existed; rebuild it"

@@ -1,7 +1,7 @@
 """Suite 4, countries_of_birth (issue 14): Tables 2 and 3 by country of birth against the published figures.
 
 Three families, over the warehouse's by-country rows before disclosure control
-(`intermediate.int_country_of_birth_rates`, the numbers the marts annual_rates_by_country_of_birth and
+(`aggregates.int_country_of_birth_rates`, the numbers the marts annual_rates_by_country_of_birth and
 contacts_by_country_of_birth publish):
 
 - `country_order`: the countries of `seeds/reference_countries_of_birth.csv` (section 3.1 of the report:
@@ -54,15 +54,15 @@ def fetch_country_data(warehouse: Path) -> CountryData:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         countries = con.execute(
             "select distinct group_key, country_key, country_name_en, is_other_countries, persons "
-            "from intermediate.int_country_of_birth_rates").df()
+            "from aggregates.int_country_of_birth_rates").df()
         groups = countries["group_key"].drop_duplicates().tolist()
         population = con.execute(
-            "select group_key, persons from intermediate.int_unsuppressed__population_by_group "
+            "select group_key, persons from aggregates.int_unsuppressed__population_by_group "
             "where list_contains(?, group_key)", [groups]).df()
         country_contacts = con.execute(
-            "select group_key, country_key, service_key, events from intermediate.int_country_of_birth_rates").df()
+            "select group_key, country_key, service_key, events from aggregates.int_country_of_birth_rates").df()
         group_contacts = con.execute(
-            "select group_key, service_key, events from intermediate.int_annual_rates "
+            "select group_key, service_key, events from aggregates.int_unsuppressed__annual_rates "
             "where list_contains(?, group_key)", [groups]).df()
     return CountryData(countries, population, country_contacts, group_contacts)
 

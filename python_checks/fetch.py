@@ -46,7 +46,7 @@ class WarehouseData:
     text_figures: dict[str, pd.DataFrame] = field(default_factory=dict)
     # audited rows per source_file, rejection_reason, rejected_by_model (python_checks/audit.py)
     audit: pd.DataFrame = field(default_factory=empty_audit)
-    # The traffic light (issue 14): intermediate.int_unsuppressed__municipality_traffic_light (every area
+    # The traffic light (issue 14): aggregates.int_unsuppressed__municipality_traffic_light (every area
     # level, before disclosure control) and marts.municipality_traffic_light; None when not built.
     traffic_light: pd.DataFrame | None = None
     traffic_light_mart: pd.DataFrame | None = None
@@ -199,7 +199,7 @@ def _fetch(con: duckdb.DuckDBPyConnection, raw_dir: Path, v: dict[str, Any], wit
         persons_by_group=persons, contacts_by_group_service=contacts, person_month_sums=person_month_sums,
         time_interpreter_share=share, municipalities=municipalities, staged_files=staged_files,
         raw_files=raw_files, marts_schema_exists=marts_schema_exists, marts=marts, audit=fetch_audit(con))
-    data.traffic_light = _table_or_none(con, "intermediate", "int_unsuppressed__municipality_traffic_light")
+    data.traffic_light = _table_or_none(con, "aggregates", "int_unsuppressed__municipality_traffic_light")
     data.traffic_light_mart = _table_or_none(con, "marts", "municipality_traffic_light")
     if with_text_figures:
         data.text_figures = _fetch_text_figures(con)

@@ -1,6 +1,6 @@
 """Suite 6, settlement_planner (issue 14 item 4): the planner's mart planned_contacts against the plan it was
 made from and its own rules, over `marts.planned_contacts` and the plan as the warehouse read it
-(`intermediate.int_settlement_plan`):
+(`aggregates.int_settlement_plan`):
 
 - `plan_persons_kept`: per municipality, the mart's planned persons summed over its calendar months = the
   plan's persons there x the horizon's months (nothing of the plan lost or counted twice);
@@ -34,7 +34,7 @@ def fetch_planner_data(warehouse: Path, horizon_months: int, threshold: int) -> 
             "prediction_interval_lower, prediction_interval_upper, min_rate_contacts from marts.planned_contacts"
         ).df()
         plan = con.execute(
-            "select municipality_code, settlement_month, persons from intermediate.int_settlement_plan").df()
+            "select municipality_code, settlement_month, persons from aggregates.int_settlement_plan").df()
     return PlannerData(planned, plan, horizon_months, threshold)
 
 

@@ -40,24 +40,24 @@ def fetch_reason_data(warehouse: Path) -> ReasonData:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         persons = con.execute(
             "select group_key, immigration_reason_key, count(*) as persons "
-            "from intermediate.int_immigration_reason_persons group by all").df()
+            "from aggregates.int_immigration_reason_persons group by all").df()
         groups = persons["group_key"].drop_duplicates().tolist()
         population = con.execute(
-            "select group_key, persons from intermediate.int_unsuppressed__population_by_group "
+            "select group_key, persons from aggregates.int_unsuppressed__population_by_group "
             "where list_contains(?, group_key)", [groups]).df()
         contacts = con.execute(
             "select group_key, immigration_reason_key, service_key, events "
-            "from intermediate.int_immigration_reason_rates").df()
+            "from aggregates.int_immigration_reason_rates").df()
         group_contacts = con.execute(
-            "select group_key, service_key, events from intermediate.int_annual_rates "
+            "select group_key, service_key, events from aggregates.int_unsuppressed__annual_rates "
             "where list_contains(?, group_key)", [groups]).df()
         months = con.execute(
             "select group_key, immigration_reason_key, months_since_settlement, service_key, persons_followed, "
-            "persons_with_contact from intermediate.int_unsuppressed__monthly_contact_share_by_immigration_reason"
+            "persons_with_contact from aggregates.int_unsuppressed__monthly_contact_share_by_immigration_reason"
         ).df()
         group_months = con.execute(
             "select group_key, months_since_settlement, service_key, persons_followed, persons_with_contact "
-            "from intermediate.int_unsuppressed__monthly_contact_share where list_contains(?, group_key)",
+            "from aggregates.int_unsuppressed__monthly_contact_share where list_contains(?, group_key)",
             [groups]).df()
     return ReasonData(persons, population, contacts, group_contacts, months, group_months)
 

@@ -78,7 +78,7 @@ def compute_expected() -> pd.DataFrame:
 
 
 def test_intermediate_matches_the_person_level_computation(expected: pd.DataFrame) -> None:
-    got = _read("select * from intermediate.int_country_of_birth_rates").set_index(
+    got = _read("select * from aggregates.int_country_of_birth_rates").set_index(
         ["group_key", "country_key", "service_key"]).sort_index()
     differences = cell_differences(got, expected, {c: c for c in COUNTS}, {c: c for c in VALUES})
     assert not differences, differences[:10]
@@ -112,8 +112,9 @@ def test_countries_add_up_to_the_group_totals(expected: pd.DataFrame) -> None:
     population = _read("select group_key, persons from marts.population_by_group").set_index("group_key")["persons"]
     persons = expected.reset_index().drop_duplicates(["group_key", "country_key"]).groupby("group_key")["persons"].sum()
     assert (persons == population.reindex(persons.index)).all()
-    group_events = _read("select group_key, service_key, events from intermediate.int_annual_rates").set_index(
-        ["group_key", "service_key"])["events"]
+    group_events = _read(
+        "select group_key, service_key, events from aggregates.int_unsuppressed__annual_rates"
+    ).set_index(["group_key", "service_key"])["events"]
     sums = expected.groupby(["group_key", "service_key"])["events"].sum()
     assert (sums == group_events.reindex(sums.index)).all()
 
@@ -126,9 +127,9 @@ def _country_data(countries: pd.DataFrame, population: pd.DataFrame) -> CountryD
 
 def _frames() -> tuple[pd.DataFrame, pd.DataFrame, float]:
     countries = _read("select distinct group_key, country_key, country_name_en, is_other_countries, persons "
-                      "from intermediate.int_country_of_birth_rates")
-    population = _read("select group_key, persons from intermediate.int_unsuppressed__population_by_group "
-                       "where group_key in (select group_key from intermediate.int_country_of_birth_rates)")
+                      "from aggregates.int_country_of_birth_rates")
+    population = _read("select group_key, persons from aggregates.int_unsuppressed__population_by_group "
+                       "where group_key in (select group_key from aggregates.int_country_of_birth_rates)")
     manifest = json.loads((WAREHOUSE.parent / "raw" / "manifest.json").read_text()) \
         if (WAREHOUSE.parent / "raw" / "manifest.json").exists() else {"scale": 0.02}
     return countries, population, float(manifest["scale"])

@@ -58,7 +58,7 @@ def test_every_refugee_has_one_of_the_two_reasons(persons: pd.DataFrame) -> None
 
 
 def test_rates_match_the_person_level_computation(expected: pd.DataFrame) -> None:
-    got = read(WAREHOUSE, "select * from intermediate.int_immigration_reason_rates").set_index(
+    got = read(WAREHOUSE, "select * from aggregates.int_immigration_reason_rates").set_index(
         ["group_key", KEY, "service_key"]).sort_index()
     found = differences(got, expected, {c: c for c in COUNTS}, {c: c for c in VALUES})
     assert not found, found[:10]
@@ -113,7 +113,7 @@ def _monthly_expected(persons: pd.DataFrame) -> pd.DataFrame:
 def test_monthly_share_and_its_wilson_ci(persons: pd.DataFrame) -> None:
     want = _monthly_expected(persons)
     index = ["group_key", KEY, "months_since_settlement", "service_key"]
-    got = read(WAREHOUSE, "select * from intermediate.int_unsuppressed__monthly_contact_share_by_immigration_reason"
+    got = read(WAREHOUSE, "select * from aggregates.int_unsuppressed__monthly_contact_share_by_immigration_reason"
                ).set_index(index).sort_index()
     counts = {"persons_followed": "persons_followed", "persons_with_contact": "persons_with_contact"}
     values = {"pct_with_contact": "pct_with_contact", "pct_ci_lower": "pct_ci_lower", "pct_ci_upper": "pct_ci_upper"}
@@ -127,7 +127,7 @@ def test_monthly_share_and_its_wilson_ci(persons: pd.DataFrame) -> None:
     assert mart.loc[small.index, "is_suppressed"].all()
     assert mart.loc[mart["is_suppressed"], "persons_with_contact"].isna().all()
     # The reasons add up to the group's monthly counts.
-    group = read(WAREHOUSE, "select * from intermediate.int_unsuppressed__monthly_contact_share").set_index(
+    group = read(WAREHOUSE, "select * from aggregates.int_unsuppressed__monthly_contact_share").set_index(
         ["group_key", "months_since_settlement", "service_key"])
     sums = want.groupby(["group_key", "months_since_settlement", "service_key"])[
         ["persons_followed", "persons_with_contact"]].sum()
@@ -136,7 +136,7 @@ def test_monthly_share_and_its_wilson_ci(persons: pd.DataFrame) -> None:
 
 def test_time_to_first_contact_and_its_ci(persons: pd.DataFrame) -> None:
     totals = read(WAREHOUSE, "select person_id, person_months, months_to_first_contact, months_to_first_gp_contact "
-                  "from intermediate.int_recent_refugee_person_totals").merge(
+                  "from aggregates.int_recent_refugee_person_totals").merge(
         persons[["person_id", "group_key", KEY]], on="person_id")
     z = stats.norm.ppf(0.975)
     parts = [*totals.groupby(["group_key", KEY])] + [((g, "all"), f) for g, f in totals.groupby("group_key")]
@@ -153,7 +153,7 @@ def test_time_to_first_contact_and_its_ci(persons: pd.DataFrame) -> None:
     want = pd.DataFrame(rows).set_index(["group_key", KEY, "first_contact_service"]).sort_index()
     counts = {"persons_followed": "persons_followed", "persons_with_contact": "persons_with_contact"}
     values = {c: c for c in ("mean_months_to_first_contact", "mean_months_ci_lower", "mean_months_ci_upper")}
-    for relation in ("intermediate.int_unsuppressed__time_to_first_contact_by_immigration_reason",
+    for relation in ("aggregates.int_unsuppressed__time_to_first_contact_by_immigration_reason",
                      "marts.time_to_first_contact_by_immigration_reason"):
         got = read(WAREHOUSE, f"select * from {relation}").set_index(
             ["group_key", KEY, "first_contact_service"]).sort_index()
@@ -161,7 +161,7 @@ def test_time_to_first_contact_and_its_ci(persons: pd.DataFrame) -> None:
         assert not found, (relation, found[:10])
     # The group's 'any' row is the report's time to first contact.
     report = read(WAREHOUSE, "select group_key, mean_months_to_first_contact from "
-                  "intermediate.int_unsuppressed__time_to_first_contact where is_group_total").set_index("group_key")
+                  "aggregates.int_unsuppressed__time_to_first_contact where is_group_total").set_index("group_key")
     mine = want.xs(("all", "any"), level=[KEY, "first_contact_service"])["mean_months_to_first_contact"]
     assert np.allclose(mine, report.loc[mine.index, "mean_months_to_first_contact"], rtol=RTOL, atol=0)
 
@@ -172,12 +172,12 @@ def test_family_reunified_reach_primary_care_later_in_the_synthetic_data() -> No
     month and they reach their first GP contact later. A property of the synthetic data, not of the models
     (read before disclosure control: at the test scale the reunified cells are small)."""
     month0 = read(WAREHOUSE, "select immigration_reason_key, pct_with_contact from "
-                  "intermediate.int_unsuppressed__monthly_contact_share_by_immigration_reason where group_key = "
+                  "aggregates.int_unsuppressed__monthly_contact_share_by_immigration_reason where group_key = "
                   "'other_recent' and service_key = 'gp_contact' and months_since_settlement = 0"
                   ).set_index(KEY)["pct_with_contact"]
     assert month0["family_reunified"] < month0["refugee"], month0
     first = read(WAREHOUSE, "select immigration_reason_key, mean_months_to_first_contact from "
-                 "intermediate.int_unsuppressed__time_to_first_contact_by_immigration_reason where group_key = "
+                 "aggregates.int_unsuppressed__time_to_first_contact_by_immigration_reason where group_key = "
                  "'other_recent' and first_contact_service = 'gp'").set_index(KEY)["mean_months_to_first_contact"]
     assert first["family_reunified"] > first["refugee"], first
 

@@ -1,7 +1,7 @@
 """The warehouse's gamma_quantile UDF against scipy, and the Fay & Feuer method against its published example.
 
 `ageadjust_direct` below is an independent numpy/scipy transcription of R's epitools::ageadjust.direct; the
-dbt unit tests on int_annual_rates carry expected values computed with it.
+dbt unit tests on int_unsuppressed__annual_rates carry expected values computed with it.
 """
 
 from __future__ import annotations
@@ -259,8 +259,9 @@ def _close(got: float | None, expected: float | None) -> bool:
 
 @needs_warehouse
 def test_warehouse_annual_rates_match_numpy() -> None:
-    strata = _read("select * from intermediate.int_annual_rate_strata")
-    rates = {(r["group_key"], r["service_key"]): r for r in _read("select * from intermediate.int_annual_rates")}
+    strata = _read("select * from aggregates.int_annual_rate_strata")
+    annual_rates = _read("select * from aggregates.int_unsuppressed__annual_rates")
+    rates = {(r["group_key"], r["service_key"]): r for r in annual_rates}
     reference = {
         (s["service_key"], s["sex"], s["age_group"]): s["person_months"]
         for s in strata
@@ -306,9 +307,9 @@ def test_warehouse_annual_rates_match_numpy() -> None:
 def test_warehouse_age_sex_and_municipality_rates_match_numpy() -> None:
     failures = []
     for table, events_column in [
-        ("intermediate.int_age_sex_rates", "events"),
-        ("intermediate.int_unsuppressed__municipality_rates", "contacts"),
-        ("intermediate.int_unsuppressed__refugee_health_service_comparison", "contacts"),
+        ("aggregates.int_unsuppressed__age_sex_rates", "events"),
+        ("aggregates.int_unsuppressed__municipality_rates", "contacts"),
+        ("aggregates.int_unsuppressed__refugee_health_service_comparison", "contacts"),
     ]:
         for row in _read(f"select * from {table}"):
             if row["person_months"] == 0:

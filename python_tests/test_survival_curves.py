@@ -66,7 +66,7 @@ def tables() -> dict[str, pd.DataFrame]:
             where persons.is_recent_refugee
         """, [families["gp"], families["any"]]).df()
         unsuppressed = con.execute(
-            "select * from intermediate.int_unsuppressed__time_to_first_contact_survival").df()
+            "select * from aggregates.int_unsuppressed__time_to_first_contact_survival").df()
         mart = con.execute("select * from marts.time_to_first_contact_survival").df()
     return {"persons": persons, "unsuppressed": unsuppressed, "mart": mart}
 

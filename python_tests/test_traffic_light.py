@@ -47,7 +47,7 @@ def _frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         persons = con.execute("select person_id, settlement_municipality_code, is_recent_refugee "
                               "from core.dim_persons").df()
         municipalities = con.execute("select municipality_code, county_code from seeds.municipalities_2024").df()
-        unsuppressed = con.execute("select * from intermediate.int_unsuppressed__municipality_traffic_light").df()
+        unsuppressed = con.execute("select * from aggregates.int_unsuppressed__municipality_traffic_light").df()
         mart = con.execute("select * from marts.municipality_traffic_light").df()
     finally:
         con.close()

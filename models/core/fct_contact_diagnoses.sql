@@ -41,8 +41,8 @@ icd10_first_letter_groups as (
 ),
 
 -- The bill codes' chapters, from int_diagnosis_codes_classified (each code classified once), with the
--- values of this model's categories: converting ~70 million values row by row cost 8 s of CPU at scale 1,
--- once per code costs nothing. Unclassified codes are left out (their rows are counted there).
+-- values of this model's categories: converted once per code, not once per diagnosis row. Unclassified
+-- codes are left out (their rows are counted there).
 bill_code_categories as (
     select
         code_system,

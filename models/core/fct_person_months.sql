@@ -1,6 +1,6 @@
 {{ config(materialized='view') }}
 {#- One row per person per calendar month of follow-up, with one contact count per service: a view over
-    int_person_months_packed, which stores the counts packed four to a 64-bit word on DuckDB (writing 18
+    fct_person_months_packed, which stores the counts packed four to a 64-bit word on DuckDB (writing 18
     count columns of ~120 million rows cost more than all the table's other columns together;
     macros/packed_counts.sql). Unpacking is a shift and a mask per value, so reading the counts from here
     costs about what reading 18 stored columns would. -#}
@@ -8,7 +8,7 @@
 with
 
 person_months_packed as (
-    select * from {{ ref('int_person_months_packed') }}
+    select * from {{ ref('fct_person_months_packed') }}
 ),
 
 final as (

@@ -1,12 +1,12 @@
 {#- Figures 4-6 for BI: follow-up-adjusted annual contacts per person by group x service x sex x age
-    group, with the Garwood CI (precomputed in int_age_sex_rates). The strata add up to the group x service
+    group, with the Garwood CI (precomputed in int_unsuppressed__age_sex_rates). The strata add up to the group x service
     rows that annual_rates publishes, and within a stratum somatic_any and mental_any add up to their parts:
     primary suppression, then complementary suppression over both kinds of sets, with the strata that are
     zero by definition counted as known (doc block marts__disclosure_control). -#}
 with
 
 age_sex_rates as (
-    select * from {{ ref('int_age_sex_rates') }}
+    select * from {{ ref('int_unsuppressed__age_sex_rates') }}
 ),
 
 -- The published totals of the strata: their hidden cells are read here, never changed.

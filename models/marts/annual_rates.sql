@@ -1,10 +1,10 @@
 {#- Table 3 for BI: per group and service, follow-up-adjusted annual contacts per person with the Garwood
     CI and the age-sex directly standardised rate with the Fay & Feuer CI (precomputed in
-    int_annual_rates). Primary and complementary suppression (somatic_any, mental_any are totals). -#}
+    int_unsuppressed__annual_rates). Primary and complementary suppression (somatic_any, mental_any are totals). -#}
 with
 
 annual_rates as (
-    select * from {{ ref('int_annual_rates') }}
+    select * from {{ ref('int_unsuppressed__annual_rates') }}
 ),
 
 population as (

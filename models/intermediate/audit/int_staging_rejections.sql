@@ -22,7 +22,7 @@
 
 {%- set dense_person_ids = var('person_id_type') | lower not in ['varchar', 'text', 'string'] -%}
 {#- Relations, not CTEs, go into rows_without_parent, which reads each twice: DuckDB materialises a CTE that
-    is read twice, and a 70-million-row CTE costs tens of seconds at national scale. -#}
+    is read twice, and materialising the bills or tariff rows would cost a full copy of them. -#}
 {%- set accepted_bills -%}
     (select bill_id, person_id, source_row_number from {{ ref('int_bills_classified') }} where rejection_reason is null)
 {%- endset -%}

@@ -3,10 +3,10 @@
     service type (int_bill_tariffs_classified, a view over int_tariff_code_kinds), are aggregated per bill
     in one pass, and the aggregates are joined to the bills from the bills' side, so the table keeps the
     bills' order: the extract's order (clustered by person in the synthetic extracts) makes every later
-    per-person grouping of the contacts cheaper, and an aggregate's hash order cost the models and tests
-    downstream ~20 s more at scale 1. service_key is categorical() (a DuckDB ENUM of the seed's service
+    per-person grouping of the contacts cheaper, where an aggregate's hash order would make the models
+    and tests downstream slower. service_key is categorical() (a DuckDB ENUM of the seed's service
     keys, the same type as int_tariff_code_kinds.required_kind_service_key, so the coalesce below keeps
-    it): as text it cost 4 s of the ~12 s it takes to write this table. In the unit test the seed is a
+    it): as text it costs a third of the time it takes to write this table. In the unit test the seed is a
     fixture, column_values() finds no values there, and the column stays text. -#}
 {%- set service_keys = column_values(ref('provider_service_keys'), 'service_key') -%}
 with

@@ -3,8 +3,8 @@
     year. A person without a residence row that year (born, or arrived, during it) takes the next year's,
     then the previous year's, then the settlement municipality.
     The residences are turned into one row per person with a column per year first, so each person-year
-    finds this, next and previous year's municipality in one join (three joins to the ~17 million residence
-    rows took twice as long at scale 1). The years are the inclusion period's, one either side. -#}
+    finds this, next and previous year's municipality in one join instead of three joins to the residence
+    rows. The years are the inclusion period's, one either side. -#}
 {%- set first_year = modules.datetime.date.fromisoformat(var('inclusion_start_date')).year -%}
 {%- set last_year = modules.datetime.date.fromisoformat(var('inclusion_end_date')).year -%}
 with
