@@ -134,7 +134,7 @@ def _fetch(con: duckdb.DuckDBPyConnection, raw_dir: Path, v: dict[str, Any], wit
         from core.fct_contacts as contacts
         inner join core.dim_persons as persons on contacts.person_id = persons.person_id
         where contacts.service_key = 'gp_contact' and contacts.is_consultation
-            and contacts.has_consultation_2ad_or_2ae
+            and contacts.has_time_interpreter_share_tariff
             and persons.report_age between {min_age} and {max_age}
         group by persons.group_key
     """)

@@ -20,7 +20,7 @@ final as (
         is_consultation,
         has_time_supplement,
         has_interpreter,
-        has_consultation_2ad_or_2ae,
+        has_time_interpreter_share_tariff,
         contact_date,
         cast({{ dbt.date_trunc('month', 'contact_date') }} as date) as month_start_date,
         case

@@ -21,7 +21,7 @@ eligible_consultations as (
     where
         contacts.service_key = 'gp_contact'
         and contacts.is_consultation
-        and contacts.has_consultation_2ad_or_2ae
+        and contacts.has_time_interpreter_share_tariff
         and persons.report_age between {{ var('time_interpreter_share_min_age') }}
         and {{ var('time_interpreter_share_max_age') }}
 ),

@@ -75,7 +75,7 @@ final as (
         coalesce((tariff_flags.flag_bits & 1) > 0, false) as is_consultation,
         coalesce((tariff_flags.flag_bits & 2) > 0, false) as has_time_supplement,
         coalesce((tariff_flags.flag_bits & 4) > 0, false) as has_interpreter,
-        coalesce((tariff_flags.flag_bits & 8) > 0, false) as has_consultation_2ad_or_2ae,
+        coalesce((tariff_flags.flag_bits & 8) > 0, false) as has_time_interpreter_share_tariff,
         cast(coalesce(tariff_flags.tariff_row_count, 0) as integer) as tariff_row_count,
         cast(coalesce(tariff_flags.unclassified_tariff_row_count, 0) as integer) as unclassified_tariff_row_count,
         case

@@ -44,10 +44,11 @@ tariff_code_lookup as (
     from tariff_codes
 ),
 
--- The Helfo number ranges are the dental provider type's tariff list, and only numeric codes have a number.
+-- The Helfo number ranges number a provider type's tariff list (the seed says which: dental), and only
+-- numeric codes have a number.
 dental_range_kinds as (
     select
-        'dental' as provider_type,
+        dental_tariff_ranges.provider_type,
         staged_tariff_codes.tariff_code_text as tariff_code,
         dental_tariff_ranges.contact_kind
     from staged_tariff_codes

@@ -24,7 +24,7 @@ checked as (
         contacts.is_consultation,
         contacts.has_time_supplement,
         contacts.has_interpreter,
-        contacts.has_consultation_2ad_or_2ae,
+        contacts.has_time_interpreter_share_tariff,
         contacts.source_row_number,
         persons_followed.group_key,
         persons_followed.sex,

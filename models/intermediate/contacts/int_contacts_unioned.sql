@@ -27,7 +27,7 @@ bills as (
         is_consultation,
         has_time_supplement,
         has_interpreter,
-        has_consultation_2ad_or_2ae,
+        has_time_interpreter_share_tariff,
         source_row_number
     from bills_classified
     where rejection_reason is null
@@ -44,7 +44,7 @@ episodes as (
         false as is_consultation,
         false as has_time_supplement,
         false as has_interpreter,
-        false as has_consultation_2ad_or_2ae,
+        false as has_time_interpreter_share_tariff,
         source_row_number
     from specialist_episodes
 ),
@@ -59,7 +59,7 @@ decisions as (
         false as is_consultation,
         false as has_time_supplement,
         false as has_interpreter,
-        false as has_consultation_2ad_or_2ae,
+        false as has_time_interpreter_share_tariff,
         source_row_number
     from home_care_decisions
 ),
