@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import queue
 import re
@@ -26,9 +25,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow.parquet as pq
@@ -37,6 +34,7 @@ from deliveries import linked_delivery
 
 from extract_contract.check import check_delivery
 from extract_contract.cli import main as door
+from python_checks.compare_marts import Table, differences, read_table
 
 REPO = Path(__file__).resolve().parents[1]
 RAW_DIR = Path(os.environ.get("TEST_RAW_DIR", REPO / "data/test/raw"))
@@ -236,57 +234,8 @@ def test_checksums_cover_their_register_only(delivery: Path) -> None:
 
 # ---- kill, rerun, compare -------------------------------------------------------------------------------
 
-# Doubles are compared to within 1e-10 relative or 1e-9 absolute, everything else exactly. DuckDB sums doubles
-# in parallel in no fixed order, so two builds of the same extracts differ in the last bits of a sum (the
-# person-months of int_annual_rate_strata: 2227798.0891705067 against 2227798.089170507), and so do two runs
-# of one query on one warehouse. The marts round their doubles (macros/rates/round_significant.sql: 12
-# significant digits; round(x, 10) elsewhere), which does not remove that noise: a value next to a rounding
-# boundary lands on either side of it, one unit of the last digit kept apart (0.0652785422862 against
-# 0.0652785422863 in one rerun's CI bound). The tolerance covers that unit and no more: any change of data or
-# code moves an integer count, or a double by far more.
-REL_TOL, ABS_TOL = 1e-10, 1e-9
-APPROXIMATE = ("DOUBLE", "FLOAT", "REAL")
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table's columns (name and type, in order) and its rows sorted: a form independent of row order."""
-
-    columns: tuple[tuple[str, str], ...]
-    rows: tuple[tuple[Any, ...], ...]
-
-
-def read_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> Table:
-    columns = tuple(con.execute("select column_name, data_type from information_schema.columns where table_schema = "
-                                "? and table_name = ? order by ordinal_position", [schema, table]).fetchall())
-    rows = con.execute(f'select * from "{schema}"."{table}"').fetchall()
-    exact = [i for i, (_, kind) in enumerate(columns) if kind not in APPROXIMATE]
-    approximate = [i for i, (_, kind) in enumerate(columns) if kind in APPROXIMATE]
-
-    def key(row: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple((row[i] is None, row[i]) for i in exact + approximate)
-
-    return Table(columns, tuple(sorted(rows, key=key)))
-
-
-def _same_value(a: Any, b: Any, approximate: bool) -> bool:
-    if approximate and isinstance(a, float) and isinstance(b, float):
-        return a == b or (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL)
-    return bool(a == b) and type(a) is type(b)
-
-
-def differences(expected: Table, found: Table, limit: int = 3) -> list[str]:
-    """What differs between two tables, row order aside (empty when they are the same)."""
-    if expected.columns != found.columns:
-        return [f"columns {found.columns} instead of {expected.columns}"]
-    if len(expected.rows) != len(found.rows):
-        return [f"{len(found.rows)} rows instead of {len(expected.rows)}"]
-    approximate = [kind in APPROXIMATE for _, kind in expected.columns]
-    different = [f"{a} instead of {b}" for b, a in zip(expected.rows, found.rows, strict=True)
-                 if not all(_same_value(x, y, approx) for x, y, approx in zip(a, b, approximate, strict=True))]
-    return different[:limit] + ([f"... {len(different) - limit} more rows"] if len(different) > limit else [])
-
-
+# The comparison of two builds' marts (doubles to within the parallel-sum noise, everything else exactly) is
+# python_checks/compare_marts.py's, which says why.
 Relations = list[tuple[str, str, str, int]]
 
 
