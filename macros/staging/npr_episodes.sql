@@ -36,9 +36,9 @@
             cast(inndato as date) as admission_date,
             cast(utdato as date) as discharge_date,
             cast(aktivitetskategori3 as smallint) as care_level_code,
-            nullif(replace(upper(trim(cast(tilstand_1_1 as varchar))), '.', ''), '') as reported_main_condition_code,
-            nullif(replace(upper(trim(cast(tilstand_1_2 as varchar))), '.', ''), '') as reported_further_condition_code_1,
-            nullif(replace(upper(trim(cast(tilstand_2_1 as varchar))), '.', ''), '') as reported_further_condition_code_2,
+            {{ normalised_diagnosis_code('tilstand_1_1') }} as reported_main_condition_code,
+            {{ normalised_diagnosis_code('tilstand_1_2') }} as reported_further_condition_code_1,
+            {{ normalised_diagnosis_code('tilstand_2_1') }} as reported_further_condition_code_2,
             nullif(trim(cast(institusjon as varchar)), '') as institution_code,
             exact_duplicate_number,
             episode_id_number_versions

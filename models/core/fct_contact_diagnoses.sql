@@ -2,19 +2,7 @@
     episodes (main condition and further conditions). The report's chapter is the code's first letter.
     A table (~90 million rows nationally): its grain test and the diagnosis-chapter mart read it, and
     re-running the joins for each costs more than writing it once with categorical() text columns
-    (diagnosis codes included: about 4,300 distinct codes at national scale). -#}
-{%- set code_systems = ['ICPC-2', 'ICD-10'] -%}
-{#- Every code a row can carry: the bill codes classified once per code, and the episodes' ICD-10 codes. -#}
-{%- set diagnosis_codes = (
-    column_values(ref('int_diagnosis_codes_classified'), 'diagnosis_code')
-    + column_values(ref('int_specialist_episodes_unioned'), 'main_condition_code')
-    + column_values(ref('int_specialist_episodes_unioned'), 'further_condition_code_1')
-    + column_values(ref('int_specialist_episodes_unioned'), 'further_condition_code_2')
-) | unique | sort -%}
-{%- set chapter_codes = (
-    column_values(ref('icpc2_chapters'), 'chapter_code')
-    + column_values(ref('icd10_first_letter_groups'), 'first_letter')
-) | unique | sort -%}
+    (diagnosis codes included: about 4,300 distinct codes at national scale; models/staging/categories/). -#}
 with
 
 bill_diagnoses as (
@@ -40,16 +28,14 @@ icd10_first_letter_groups as (
     select * from {{ ref('icd10_first_letter_groups') }}
 ),
 
--- The bill codes' chapters, from int_diagnosis_codes_classified (each code classified once), with the
--- values of this model's categories: converted once per code, not once per diagnosis row. Unclassified
--- codes are left out (their rows are counted there).
+-- The bill codes' chapters, from int_diagnosis_codes_classified (each code classified once), the chapter
+-- made a category once per code, not once per diagnosis row. Unclassified codes are left out (their rows
+-- are counted there).
 bill_code_categories as (
     select
         code_system,
         diagnosis_code,
-        {{ categorical('cast(code_system as varchar)', code_systems) }} as code_system_category,
-        {{ categorical('cast(diagnosis_code as varchar)', diagnosis_codes) }} as diagnosis_code_category,
-        {{ categorical('chapter_code', chapter_codes) }} as chapter_code_category
+        {{ categorical('chapter_code', ref('category_chapter_code')) }} as chapter_code
     from diagnosis_codes_classified
     where not is_unclassified
 ),
@@ -57,9 +43,9 @@ bill_code_categories as (
 bill_codes as (
     select
         bill_diagnoses.bill_id as source_record_id,
-        bill_code_categories.code_system_category as code_system,
-        bill_code_categories.diagnosis_code_category as diagnosis_code,
-        bill_code_categories.chapter_code_category as chapter_code,
+        bill_code_categories.code_system,
+        bill_code_categories.diagnosis_code,
+        bill_code_categories.chapter_code,
         bill_diagnoses.is_main_diagnosis
     from bill_diagnoses
     inner join bill_code_categories
@@ -99,11 +85,11 @@ episode_codes as (
 
 episode_codes_grouped as (
     select
-        {{ categorical('episode_codes.contact_source', contact_sources()) }} as contact_source,
+        {{ categorical('episode_codes.contact_source', ref('category_contact_source')) }} as contact_source,
         episode_codes.source_record_id,
-        {{ categorical('episode_codes.code_system', code_systems) }} as code_system,
-        {{ categorical('episode_codes.diagnosis_code', diagnosis_codes) }} as diagnosis_code,
-        {{ categorical('icd10_first_letter_groups.first_letter', chapter_codes) }} as chapter_code,
+        {{ categorical('episode_codes.code_system', ref('category_code_system')) }} as code_system,
+        {{ categorical('episode_codes.diagnosis_code', ref('category_diagnosis_code')) }} as diagnosis_code,
+        {{ categorical('icd10_first_letter_groups.first_letter', ref('category_chapter_code')) }} as chapter_code,
         episode_codes.is_main_diagnosis
     from episode_codes
     inner join icd10_first_letter_groups

@@ -4,7 +4,6 @@
     (DuckDB ENUMs): the sources of int_contacts_unioned (contact_sources(), macros/report_services.sql)
     and the services of seed services (every classification seed's service_key is tested against it
     before any model runs). -#}
-{%- set service_keys = column_values(ref('services'), 'service_key', order_by='sort_order') -%}
 with
 
 contacts_checked as (
@@ -13,10 +12,10 @@ contacts_checked as (
 
 final as (
     select
-        {{ categorical('contact_source', contact_sources()) }} as contact_source,
+        {{ categorical('contact_source', ref('category_contact_source')) }} as contact_source,
         source_record_id,
         person_id,
-        {{ categorical('service_key', service_keys) }} as service_key,
+        {{ categorical('service_key', ref('category_service_key')) }} as service_key,
         is_consultation,
         has_time_supplement,
         has_interpreter,

@@ -4,16 +4,12 @@
 ) }}
 {#- fct_person_months as stored: one row per person per calendar month of follow-up, denominator first
     (every followed month is a row; a month without contacts has zero counts). About
-    120 million rows nationally, so the text columns are categorical() (DuckDB ENUMs of the values their
-    parent models hold), the person's attributes are joined per person-year before the months are spread
+    120 million rows nationally, so the text columns are categorical() (DuckDB ENUMs of the seeds' values,
+    models/staging/categories/), the person's attributes are joined per person-year before the months are spread
     out, and the per-month counts are aggregated per person-month before the one join at person-month
     level, packed four to a 64-bit word (macros/packed_counts.sql). Read it through the view
     fct_person_months, which unpacks the counts into one integer column per service. -#}
 {%- set count_columns = report_service_count_columns() -%}
-{%- set group_keys = column_values(ref('dim_persons'), 'group_key') -%}
-{%- set sexes = column_values(ref('dim_persons'), 'sex') -%}
-{%- set age_groups = column_values(ref('dim_persons'), 'age_group', order_by='report_age') -%}
-{%- set municipality_codes = column_values(ref('int_person_years_located'), 'municipality_code') -%}
 with
 
 persons as (
@@ -38,10 +34,11 @@ person_years as (
     select
         person_years_located.person_id,
         person_years_located.calendar_year,
-        {{ categorical('person_years_located.municipality_code', municipality_codes) }} as municipality_code,
-        {{ categorical('persons.group_key', group_keys) }} as group_key,
-        {{ categorical('persons.sex', sexes) }} as sex,
-        {{ categorical('persons.age_group', age_groups) }} as age_group,
+        {{ categorical('person_years_located.municipality_code', ref('category_municipality_code')) }}
+            as municipality_code,
+        {{ categorical('persons.group_key', ref('category_group_key')) }} as group_key,
+        {{ categorical('persons.sex', ref('category_sex')) }} as sex,
+        {{ categorical('persons.age_group', ref('category_age_group')) }} as age_group,
         persons.settlement_date,
         persons.is_recent_refugee,
         persons.follow_up_start_date,

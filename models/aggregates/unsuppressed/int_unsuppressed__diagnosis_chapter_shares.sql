@@ -32,7 +32,7 @@ report_services as (
 service_families as (
     select
         services.service_key,
-        {{ categorical('report_services.report_service_key', diagnosis_services.keys() | list | sort) }}
+        {{ categorical('report_services.report_service_key', ref('category_service_key')) }}
             as report_service_key
     from services
     inner join report_services
@@ -115,12 +115,13 @@ chapter_scopes as (
     from chapter_totals
 ),
 
+-- The categories leave as plain text here: the mart's columns are text on every engine.
 scoped_counts as (
     select
         chapter_scopes.group_key,
         cast(chapter_scopes.service_key as varchar) as service_key,
-        chapter_scopes.code_system,
-        chapter_scopes.chapter_code,
+        cast(chapter_scopes.code_system as varchar) as code_system,
+        cast(chapter_scopes.chapter_code as varchar) as chapter_code,
         cast(
             case
                 when chapter_scopes.is_female_only then patient_totals.female_patients

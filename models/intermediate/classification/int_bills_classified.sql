@@ -4,11 +4,9 @@
     in one pass, and the aggregates are joined to the bills from the bills' side, so the table keeps the
     bills' order: the extract's order (clustered by person in the synthetic extracts) makes every later
     per-person grouping of the contacts cheaper, where an aggregate's hash order would make the models
-    and tests downstream slower. service_key is categorical() (a DuckDB ENUM of the seed's service
-    keys, the same type as int_tariff_code_kinds.required_kind_service_key, so the coalesce below keeps
-    it): as text it costs a third of the time it takes to write this table. In the unit test the seed is a
-    fixture, column_values() finds no values there, and the column stays text. -#}
-{%- set service_keys = column_values(ref('provider_service_keys'), 'service_key') -%}
+    and tests downstream slower. service_key is categorical() (category_service_key,
+    the type of int_tariff_code_kinds.required_kind_service_key, so the coalesce below keeps it): as text
+    it costs a third of the time it takes to write this table. -#}
 with
 
 bills as (
@@ -29,7 +27,8 @@ provider_service_keys as (
 
 -- The four yes/no flags are packed into one integer per tariff row and or-ed per bill: one aggregate
 -- instead of four bool_or; unpacked in final. A seed row of provider_service_keys with a required contact
--- kind applies when the bill has a tariff of that kind (required_kind_service_key), and beats the
+-- kind applies when the bill has a tariff of that kind (required_kind_service_key: one per provider type, a
+-- seed test, so the minimum is that one), and beats the
 -- provider type's catch-all row.
 tariff_flags as (
     select
@@ -57,7 +56,7 @@ tariff_flags as (
 catch_all_keys as (
     select
         service_types.tjenestetype,
-        {{ categorical('min(provider_service_keys.service_key)', service_keys) }} as service_key
+        {{ categorical('min(provider_service_keys.service_key)', ref('category_service_key')) }} as service_key
     from provider_service_keys
     inner join service_types
         on provider_service_keys.provider_type = service_types.provider_type

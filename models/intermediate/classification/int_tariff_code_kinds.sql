@@ -3,9 +3,8 @@
     thousand rows even nationally. The tariff rows take their flags from here by one equality join on
     (service_type_code, tariff_code) in the view int_bill_tariffs_classified, which int_bills_classified
     aggregates per bill. A pair with no row here is unclassified. required_kind_service_key is categorical()
-    (a DuckDB ENUM of the seed's service keys, in sort order): int_bills_classified takes its minimum over
-    every tariff row, cheaper over an ENUM than over text. -#}
-{%- set service_keys = column_values(ref('provider_service_keys'), 'service_key') -%}
+    (category_service_key): int_bills_classified takes its minimum over every tariff row, cheaper over an
+    ENUM than over text. -#}
 with
 
 service_types as (
@@ -98,7 +97,8 @@ final as (
         seed_kinds.is_consultation,
         seed_kinds.contact_kind = 'time_supplement' as is_time_supplement,
         seed_kinds.contact_kind = 'interpreter' as is_interpreter,
-        {{ categorical('required_kind_service_keys.service_key', service_keys) }} as required_kind_service_key,
+        {{ categorical('required_kind_service_keys.service_key', ref('category_service_key')) }}
+            as required_kind_service_key,
         seed_kinds.classification_seed
     from seed_kinds
     inner join staged_tariff_codes

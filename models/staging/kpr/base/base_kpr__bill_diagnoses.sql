@@ -1,9 +1,7 @@
-{#- Code system and diagnosis code as categories (macros/categorical.sql), their values read from the
-    extract: text columns of ~70 million rows cost seconds to write and to compare downstream. -#}
-{%- set diagnosis_code_expression = "nullif(replace(upper(trim(cast(diagnosekode as varchar))), '.', ''), '')" -%}
-{%- set code_system_expression = "nullif(upper(trim(cast(kodeverk as varchar))), '')" -%}
-{%- set diagnosis_codes = source_values(source('kpr', 'kuhr_diagnoser'), diagnosis_code_expression) -%}
-{%- set code_systems = source_values(source('kpr', 'kuhr_diagnoser'), code_system_expression) -%}
+{#- Code system and diagnosis code as categories (macros/categorical.sql): text columns of ~70 million
+    rows cost seconds to write and to compare downstream. -#}
+{%- set diagnosis_code_expression = normalised_diagnosis_code('diagnosekode') -%}
+{%- set code_system_expression = normalised_code_system('kodeverk') -%}
 with
 
 -- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql). The macro reads
@@ -45,8 +43,8 @@ final as (
     select
         source_row_number,
         bill_id,
-        {{ categorical('diagnosis_code', diagnosis_codes) }} as diagnosis_code,
-        {{ categorical('code_system', code_systems) }} as code_system,
+        {{ categorical('diagnosis_code', ref('category_diagnosis_code')) }} as diagnosis_code,
+        {{ categorical('code_system', ref('category_code_system')) }} as code_system,
         is_main_diagnosis,
         case
             when exact_duplicate_number > 1 then 'exact duplicate row'

@@ -1,7 +1,6 @@
-{#- Tariff codes as categories (macros/categorical.sql), their values read from the extract: a text column
-    of ~90 million rows costs seconds to write. -#}
-{%- set tariff_code_expression = "nullif(lower(trim(cast(takstkode as varchar))), '')" -%}
-{%- set tariff_codes = source_values(source('kpr', 'kuhr_takster'), tariff_code_expression) -%}
+{#- Tariff codes as categories (macros/categorical.sql): a text column of ~90 million rows costs seconds
+    to write. -#}
+{%- set tariff_code_expression = normalised_tariff_code('takstkode') -%}
 with
 
 -- Exact copies and repeated keys, numbered in file order (macros/number_duplicates.sql). The macro reads
@@ -19,8 +18,7 @@ final as (
     select
         file_row_number + 1 as source_row_number,
         cast(enkeltregning_lnr as bigint) as bill_id,
-        -- Tariff codes are compared case-insensitively (2AK = 2ak); seeds are lowercased where joined.
-        {{ categorical(tariff_code_expression, tariff_codes) }} as tariff_code,
+        {{ categorical(tariff_code_expression, ref('category_tariff_code')) }} as tariff_code,
         cast(antall as integer) as tariff_count,
         case
             when exact_duplicate_number > 1 then 'exact duplicate row'

@@ -1,10 +1,6 @@
-{#- The 2024 municipality codes as categories (macros/categorical.sql): a text column of ~70 million rows
-    costs seconds to write. The code as delivered is not kept: a row whose code is unknown is rejected
-    here, and its source_row_number leads back to the raw row. -#}
-{%- set municipality_codes = column_values(ref('base_ssb__municipality_codes'), 'municipality_code') -%}
-{#- Practice types as categories too, read from the extract (source_values): codes not known in advance. -#}
-{%- set practice_type_expression = "nullif(upper(trim(cast(praksistype as varchar))), '')" -%}
-{%- set practice_types = source_values(source('kpr', 'kuhr_regninger'), practice_type_expression) -%}
+{#- The 2024 municipality code and the practice type as categories (macros/categorical.sql): a text column
+    of ~70 million rows costs seconds to write. The code as delivered is not kept: a row whose code is
+    unknown is rejected here, and its source_row_number leads back to the raw row. -#}
 with
 
 -- Lookup join in staging: an unknown municipality code rejects the row, and rejection happens here.
@@ -41,7 +37,7 @@ renamed as (
         cast(numbered.dato as date) as contact_date,
         cast(try_strptime(trim(cast(numbered.klokkeslett as varchar)), '%H:%M') as time) as contact_time,
         cast(numbered.tjenestetype as smallint) as service_type_code,
-        {{ practice_type_expression | replace('praksistype', 'numbered.praksistype') }} as practice_type_code,
+        {{ normalised_practice_type('numbered.praksistype') }} as practice_type_code,
         nullif(trim(cast(numbered.kommunenr as varchar)), '') as reported_municipality_code,
         numbered.exact_duplicate_number,
         numbered.bill_id_number_versions
@@ -65,8 +61,8 @@ final as (
         contact_date,
         contact_time,
         service_type_code,
-        {{ categorical('practice_type_code', practice_types) }} as practice_type_code,
-        {{ categorical('municipality_code', municipality_codes) }} as municipality_code,
+        {{ categorical('practice_type_code', ref('category_practice_type_code')) }} as practice_type_code,
+        {{ categorical('municipality_code', ref('category_municipality_code')) }} as municipality_code,
         case
             when exact_duplicate_number > 1 then 'exact duplicate row'
             when bill_id is null then 'missing bill id'
