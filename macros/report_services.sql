@@ -24,6 +24,18 @@
     }) }}
 {%- endmacro %}
 
+{#- Which contacts of fct_contacts a report service counts, as a condition on a contact row: the contacts
+    of that service, or, for a consultation row of var consultation_services, the contacts of the service it
+    names that carry a consultation tariff. The one place the rule is written in SQL. -#}
+{% macro service_contacts_condition(service_key) -%}
+    {%- set consultation_services = var('consultation_services') -%}
+    {%- if service_key in consultation_services -%}
+        service_key = '{{ consultation_services[service_key] }}' and is_consultation
+    {%- else -%}
+        service_key = '{{ service_key }}'
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The values of contact_source: which file a contact comes from (int_contacts_unioned), as categories
     of fct_contacts and fct_contact_diagnoses, which join on them. -#}
 {% macro contact_sources() -%}

@@ -108,9 +108,11 @@ def _fetch(con: duckdb.DuckDBPyConnection, raw_dir: Path, v: dict[str, Any], wit
         inner join core.dim_persons as persons on contacts.person_id = persons.person_id
         group by all
     """)
-    # Table 2's consultations: GP and out-of-hours contacts with a consultation tariff.
-    consultations = by_service[by_service["service"].isin(["gp_contact", "out_of_hours_contact"])].assign(
-        service=lambda f: f["service"].str.replace("_contact", "_consultation"),
+    # Table 2's consultation rows (var consultation_services): contacts of the service each names that carry
+    # a consultation tariff.
+    consultation_of = {contact: row for row, contact in v["consultation_services"].items()}
+    consultations = by_service[by_service["service"].isin(list(consultation_of))].assign(
+        service=lambda f: f["service"].map(consultation_of),
         contacts=lambda f: f["consultations"])
     contacts = pd.concat([by_service, consultations], ignore_index=True)[["group_key", "service", "contacts"]]
 

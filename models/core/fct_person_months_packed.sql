@@ -91,11 +91,7 @@ monthly_contacts as (
         month_start_date,
         {%- set counts = [] %}
         {%- for service_key in report_services() %}
-            {#- A consultation column counts its service's contacts with a consultation tariff. #}
-            {%- set is_consultation = service_key.endswith('_consultation') %}
-            {%- set contact_key = service_key.replace('_consultation', '_contact') %}
-            {%- set consultation_condition = " and is_consultation" if is_consultation else "" %}
-            {%- set condition = "service_key = '" ~ contact_key ~ "'" ~ consultation_condition %}
+            {%- set condition = service_contacts_condition(service_key) %}
             {%- do counts.append(["count(case when " ~ condition ~ " then 1 end)", service_key ~ "_count"]) %}
         {%- endfor %}
         {{ packed_count_words(counts, row_label="'person ' || person_id || ', month ' || month_start_date") }}

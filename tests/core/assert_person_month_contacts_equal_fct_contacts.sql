@@ -30,19 +30,34 @@ person_month_totals as (
     {% endfor %}
 ),
 
+-- One scan of fct_contacts too, each service counted by the rule of service_contacts_condition()
+-- (macros/report_services.sql).
+contact_sums as (
+    select
+        {%- for service_key in report_services() %}
+            count(case when {{ service_contacts_condition(service_key) }} then 1 end) as {{ service_key }},
+        {%- endfor %}
+        -- A contact of a service with no count column would be lost from the person-months.
+        count(case when service_key not in (
+            {%- for service_key in report_services() if service_key not in var('consultation_services') %}
+                '{{ service_key }}'{{ "," if not loop.last }}
+            {%- endfor %}
+        ) then 1 end) as contacts_of_no_report_service
+    from contacts
+),
+
 contact_totals as (
     select
-        service_key,
-        count(*) as fact_contacts
-    from contacts
-    group by service_key
-    union all
-    select
-        replace(service_key, '_contact', '_consultation') as service_key,
-        count(*) as fact_contacts
-    from contacts
-    where is_consultation and service_key in ('gp_contact', 'out_of_hours_contact')
-    group by service_key
+        'no report service' as service_key,
+        contacts_of_no_report_service as fact_contacts
+    from contact_sums
+    {%- for service_key in report_services() %}
+        union all
+        select
+            '{{ service_key }}' as service_key,
+            {{ service_key }} as fact_contacts
+        from contact_sums
+    {%- endfor %}
 ),
 
 final as (

@@ -7,6 +7,16 @@
     and tests downstream slower. service_key is categorical() (category_service_key,
     the type of int_tariff_code_kinds.required_kind_service_key, so the coalesce below keeps it): as text
     it costs a third of the time it takes to write this table. -#}
+{%- set share_tariff_codes = [] -%}
+{%- for tariff_code in var('time_interpreter_share_tariff_codes') -%}
+    {%- do share_tariff_codes.append("'" ~ (tariff_code | lower) ~ "'") -%}
+{%- endfor -%}
+{%- set bill_flag_conditions = {
+    'is_consultation': 'is_consultation',
+    'has_time_supplement': 'is_time_supplement',
+    'has_interpreter': 'is_interpreter',
+    'has_time_interpreter_share_tariff': 'tariff_code in (' ~ share_tariff_codes | join(', ') ~ ')'
+} -%}
 with
 
 bills as (
@@ -25,28 +35,16 @@ provider_service_keys as (
     select * from {{ ref('provider_service_keys') }}
 ),
 
--- The four yes/no flags are packed into one integer per tariff row and or-ed per bill: one aggregate
--- instead of four bool_or; unpacked in final. A seed row of provider_service_keys with a required contact
+-- The bill's four yes/no flags: whether any of its tariff rows is a consultation, a time supplement, an
+-- interpreter supplement, or one of the tariffs the time/interpreter share is taken over (one aggregate,
+-- macros/packed_flags.sql). A seed row of provider_service_keys with a required contact
 -- kind applies when the bill has a tariff of that kind (required_kind_service_key: one per provider type, a
--- seed test, so the minimum is that one), and beats the
--- provider type's catch-all row.
+-- seed test, so the minimum is that one), and beats the provider type's catch-all row.
 tariff_flags as (
     select
         bill_id,
         count(*) as tariff_row_count,
-        bit_or(
-            case when is_consultation then 1 else 0 end
-            + case when is_time_supplement then 2 else 0 end
-            + case when is_interpreter then 4 else 0 end
-            + case
-                when tariff_code in (
-                    {%- for tariff_code in var('time_interpreter_share_tariff_codes') %}
-                        '{{ tariff_code | lower }}'{{ "," if not loop.last }}
-                    {%- endfor %}
-                ) then 8
-                else 0
-            end
-        ) as flag_bits,
+        {{ any_row_meets_packed(bill_flag_conditions.values() | list) }} as flag_bits,
         count(*) filter (where is_unclassified) as unclassified_tariff_row_count,
         min(required_kind_service_key) as required_kind_service_key
     from bill_tariffs_classified
@@ -71,10 +69,9 @@ final as (
         bills.contact_date,
         bills.service_type_code,
         coalesce(tariff_flags.required_kind_service_key, catch_all_keys.service_key) as service_key,
-        coalesce((tariff_flags.flag_bits & 1) > 0, false) as is_consultation,
-        coalesce((tariff_flags.flag_bits & 2) > 0, false) as has_time_supplement,
-        coalesce((tariff_flags.flag_bits & 4) > 0, false) as has_interpreter,
-        coalesce((tariff_flags.flag_bits & 8) > 0, false) as has_time_interpreter_share_tariff,
+        {%- for flag in bill_flag_conditions %}
+            coalesce({{ any_row_meets('tariff_flags.flag_bits', loop.index0) }}, false) as {{ flag }},
+        {%- endfor %}
         cast(coalesce(tariff_flags.tariff_row_count, 0) as integer) as tariff_row_count,
         cast(coalesce(tariff_flags.unclassified_tariff_row_count, 0) as integer) as unclassified_tariff_row_count,
         case
