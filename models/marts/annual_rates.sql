@@ -7,10 +7,6 @@ annual_rates as (
     select * from {{ ref('int_unsuppressed__annual_rates') }}
 ),
 
-population as (
-    select * from {{ ref('int_unsuppressed__population_by_group') }}
-),
-
 services as (
     select * from {{ ref('services') }}
 ),
@@ -23,13 +19,10 @@ cells as (
     select
         annual_rates.*,
         services.sort_order,
-        population.persons_followed,
         service_sets.service_set_key,
         coalesce(service_sets.is_set_total, false) as is_set_total,
-        least(annual_rates.events, population.persons_followed) as primary_basis
+        least(annual_rates.events, annual_rates.persons_followed) as primary_basis
     from annual_rates
-    left join population
-        on annual_rates.group_key = population.group_key
     left join services
         on annual_rates.service_key = services.service_key
     left join service_sets
