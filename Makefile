@@ -199,6 +199,14 @@ test-suite: install $(VENV)/.test-installed chromium
 clean: ## remove data/ (extracts, warehouses, exports, reports, Data Docs), target/ and logs/
 	rm -rf data target logs
 
+# ---- Spark engine: the same models on dbt-spark (its own venv; README "Spark") -------------------------
+SPARK_VENV := .venv-spark
+
+$(SPARK_VENV)/.installed: spark/requirements.txt
+	python3 -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check -r spark/requirements.txt
+	touch $@
+
 # ---- BI client: Apache Superset on the BI export (its own venv; README "BI client") --------------------
 # make bi: install (.venv-superset), fresh metadata DB, import bi/superset/dashboard/, serve on 127.0.0.1.
 # Login from SUPERSET_ADMIN_USER / SUPERSET_ADMIN_PASSWORD (default admin / admin), SUPERSET_SECRET_KEY.

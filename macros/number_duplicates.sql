@@ -17,6 +17,75 @@
     (1 = every row with the key is a copy of one row): a re-sent record whose content changed is a
     conflict, and the base models reject all its versions, never keep one by file order. -#}
 {% macro number_duplicates(relation, content_columns, key_columns=none, key_number_name=none, dense_integer_column=none, block_check='bit_mask', normalised=none) -%}
+    {{ return(adapter.dispatch('number_duplicates')(
+        relation, content_columns, key_columns, key_number_name, dense_integer_column, block_check, normalised
+    )) }}
+{%- endmacro %}
+
+{#- The plain form, for engines that distribute the windows (Spark): each row numbered among the rows of
+    its content and of its key by windows over the whole file, no candidates first. The same numbers. -#}
+{% macro default__number_duplicates(relation, content_columns, key_columns, key_number_name, dense_integer_column, block_check, normalised) -%}
+    {%- set normalised = normalised or {} -%}
+    {%- set compared_columns = (content_columns + (key_columns or [])) | unique | list -%}
+    with
+
+    compared_rows as (
+        select
+            {%- for column_name in compared_columns %}
+            {{ normalised.get(column_name, column_name) }} as {{ column_name }},
+            {%- endfor %}
+            file_row_number
+        from {{ relation }}
+    ),
+
+    row_numbers as (
+        select
+            file_row_number,
+            {%- for column_name in key_columns or [] %}
+            {{ column_name }},
+            {%- endfor %}
+            row_number() over (
+                partition by {{ content_columns | join(', ') }}
+                order by file_row_number
+            ) as exact_duplicate_number
+            {%- if key_columns %},
+                row_number() over (
+                    partition by {{ key_columns | join(', ') }}
+                    order by file_row_number
+                ) as key_number
+            {%- endif %}
+        from compared_rows
+    ),
+
+    row_versions as (
+        select
+            *
+            {%- if key_columns %},
+                sum(case when exact_duplicate_number = 1 then 1 else 0 end) over (
+                    partition by {{ key_columns | join(', ') }}
+                ) as key_versions
+            {%- endif %}
+        from row_numbers
+    ),
+
+    numbered as (
+        select
+            file_rows.*,
+            row_versions.exact_duplicate_number
+            {%- if key_columns %},
+                row_versions.key_number as {{ key_number_name }},
+                row_versions.key_versions as {{ key_number_name }}_versions
+            {%- endif %}
+        from {{ relation }} as file_rows
+        inner join row_versions
+            on file_rows.file_row_number = row_versions.file_row_number
+    )
+
+    select * from numbered
+{%- endmacro %}
+
+{#- DuckDB: candidates first, by blocks of a serial id (below). -#}
+{% macro duckdb__number_duplicates(relation, content_columns, key_columns, key_number_name, dense_integer_column, block_check, normalised) -%}
     {%- set compared_relation = relation -%}
     {%- if normalised -%}
         {%- set compared_relation -%}

@@ -41,6 +41,22 @@
     (or none for the hash) as described above. tests/grain/assert_grain_violations_found_in_fixtures.sql
     runs it on fixtures. -#}
 {% macro grain_violations(relation, combination_of_columns, mask_column=none, block_check='bit_mask', ordinal_expression=none) -%}
+    {{ return(adapter.dispatch('grain_violations')(
+        relation, combination_of_columns, mask_column, block_check, ordinal_expression
+    )) }}
+{%- endmacro %}
+
+{#- The plain form (Spark, which distributes the grouping): every combination grouped, no blocks first. -#}
+{% macro default__grain_violations(relation, combination_of_columns, mask_column, block_check, ordinal_expression) -%}
+    select
+        {{ combination_of_columns | join(', ') }},
+        count(*) as row_count
+    from {{ relation }}
+    group by {{ combination_of_columns | join(', ') }}
+    having count(*) > 1
+{%- endmacro %}
+
+{% macro duckdb__grain_violations(relation, combination_of_columns, mask_column, block_check, ordinal_expression) -%}
 {%- if block_check not in ['bit_mask', 'distinct_hashes', 'ordinal_mask'] -%}
     {{ exceptions.raise_compiler_error(
         "grain_violations on " ~ relation ~ ": block_check must be 'bit_mask', 'distinct_hashes' or "

@@ -19,10 +19,10 @@
             key_number_name='episode_id_number',
             dense_integer_column='episode_lnr',
             normalised={
-                'tilstand_1_1': "replace(upper(trim(cast(tilstand_1_1 as varchar))), '.', '')",
-                'tilstand_1_2': "replace(upper(trim(cast(tilstand_1_2 as varchar))), '.', '')",
-                'tilstand_2_1': "replace(upper(trim(cast(tilstand_2_1 as varchar))), '.', '')",
-                'institusjon': 'trim(cast(institusjon as varchar))'
+                'tilstand_1_1': "replace(upper(trim(cast(tilstand_1_1 as string))), '.', '')",
+                'tilstand_1_2': "replace(upper(trim(cast(tilstand_1_2 as string))), '.', '')",
+                'tilstand_2_1': "replace(upper(trim(cast(tilstand_2_1 as string))), '.', '')",
+                'institusjon': 'trim(cast(institusjon as string))'
             }
         ) }}
     ),
@@ -39,7 +39,7 @@
             {{ normalised_diagnosis_code('tilstand_1_1') }} as reported_main_condition_code,
             {{ normalised_diagnosis_code('tilstand_1_2') }} as reported_further_condition_code_1,
             {{ normalised_diagnosis_code('tilstand_2_1') }} as reported_further_condition_code_2,
-            nullif(trim(cast(institusjon as varchar)), '') as institution_code,
+            nullif(trim(cast(institusjon as string)), '') as institution_code,
             exact_duplicate_number,
             episode_id_number_versions
         from numbered
@@ -61,21 +61,21 @@
             end as care_level,
             -- An episode is a contact whatever its codes; a malformed ICD-10 code is blanked, not the episode.
             case
-                when regexp_full_match(reported_main_condition_code, '[A-Z][0-9]{2}[0-9A-Z]*')
+                when {{ matches_fully("reported_main_condition_code", '[A-Z][0-9]{2}[0-9A-Z]*') }}
                     then reported_main_condition_code
             end as main_condition_code,
             case
-                when regexp_full_match(reported_further_condition_code_1, '[A-Z][0-9]{2}[0-9A-Z]*')
+                when {{ matches_fully("reported_further_condition_code_1", '[A-Z][0-9]{2}[0-9A-Z]*') }}
                     then reported_further_condition_code_1
             end as further_condition_code_1,
             case
-                when regexp_full_match(reported_further_condition_code_2, '[A-Z][0-9]{2}[0-9A-Z]*')
+                when {{ matches_fully("reported_further_condition_code_2", '[A-Z][0-9]{2}[0-9A-Z]*') }}
                     then reported_further_condition_code_2
             end as further_condition_code_2,
             coalesce(
-                not regexp_full_match(reported_main_condition_code, '[A-Z][0-9]{2}[0-9A-Z]*')
-                or not regexp_full_match(reported_further_condition_code_1, '[A-Z][0-9]{2}[0-9A-Z]*')
-                or not regexp_full_match(reported_further_condition_code_2, '[A-Z][0-9]{2}[0-9A-Z]*'),
+                not {{ matches_fully("reported_main_condition_code", '[A-Z][0-9]{2}[0-9A-Z]*') }}
+                or not {{ matches_fully("reported_further_condition_code_1", '[A-Z][0-9]{2}[0-9A-Z]*') }}
+                or not {{ matches_fully("reported_further_condition_code_2", '[A-Z][0-9]{2}[0-9A-Z]*') }},
                 false
             ) as has_invalid_condition_code,
             institution_code,

@@ -5,7 +5,7 @@
     from person_id_rejection ('missing person id' or 'invalid person id'), so it is audited, not lost. -#}
 {% macro stage_person_id(column) -%}
     {%- if var('person_id_type') | lower in ['varchar', 'text', 'string'] -%}
-        nullif(trim(cast({{ column }} as varchar)), '')
+        nullif(trim(cast({{ column }} as string)), '')
     {%- else -%}
         try_cast({{ column }} as {{ var('person_id_type') }})
     {%- endif -%}
@@ -13,7 +13,7 @@
 
 {% macro person_id_rejection(column) -%}
     case
-        when nullif(trim(cast({{ column }} as varchar)), '') is null then 'missing person id'
+        when nullif(trim(cast({{ column }} as string)), '') is null then 'missing person id'
         else 'invalid person id'
     end
 {%- endmacro %}

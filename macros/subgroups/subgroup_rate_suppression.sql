@@ -95,7 +95,7 @@ subgroup_cells as (
         {{ is_suppressed('least(subgroup_rates.events, subgroup_rates.persons_followed)') }}
         or persons_suppressed.is_hidden as is_suppressed,
         persons_suppressed.is_hidden as is_subgroup_hidden,
-        lpad(cast(subgroup_rates.sort_order as varchar), 3, '0') || ' ' || subgroup_rates.{{ subgroup_column }} as cell_order
+        lpad(cast(subgroup_rates.sort_order as string), 3, '0') || ' ' || subgroup_rates.{{ subgroup_column }} as cell_order
     from subgroup_rates
     left join persons_suppressed
         on

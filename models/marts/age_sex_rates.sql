@@ -94,8 +94,8 @@ stratum_cells as (
         or persons_suppressed.is_hidden as is_suppressed,
         persons_suppressed.is_hidden as is_stratum_hidden,
         structural_zero_strata.service_key is not null and age_sex_rates.events = 0 as is_known_zero,
-        lpad(cast(services.sort_order as varchar), 3, '0') || ' ' || age_sex_rates.sex || ' '
-        || lpad(cast(age_groups.sort_order as varchar), 3, '0') as cell_order
+        lpad(cast(services.sort_order as string), 3, '0') || ' ' || age_sex_rates.sex || ' '
+        || lpad(cast(age_groups.sort_order as string), 3, '0') as cell_order
     from age_sex_rates
     left join persons_suppressed
         on

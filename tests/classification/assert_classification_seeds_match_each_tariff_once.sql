@@ -25,8 +25,8 @@ repeated_tariff_codes as (
 overlapping_ranges as (
     select
         'dental_tariff_ranges' as seed_name,
-        cast(earlier.code_from as varchar) || '-' || cast(earlier.code_to as varchar) || ' and '
-        || cast(later.code_from as varchar) || '-' || cast(later.code_to as varchar) as clash,
+        cast(earlier.code_from as string) || '-' || cast(earlier.code_to as string) || ' and '
+        || cast(later.code_from as string) || '-' || cast(later.code_to as string) as clash,
         2 as matching_rows
     from dental_tariff_ranges as earlier
     inner join dental_tariff_ranges as later

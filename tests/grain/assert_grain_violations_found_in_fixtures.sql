@@ -92,28 +92,28 @@ found as (
     select
         'mask' as way,
         other_column,
-        cast(id_column as varchar) as id_column,
+        cast(id_column as string) as id_column,
         row_count
     from found_by_mask
     union all
     select
         'hash' as way,
         other_column,
-        cast(id_column as varchar) as id_column,
+        cast(id_column as string) as id_column,
         row_count
     from found_by_hash
     union all
     select
         'distinct hashes' as way,
         other_column,
-        cast(id_column as varchar) as id_column,
+        cast(id_column as string) as id_column,
         row_count
     from found_by_hash_list
     union all
     select
         'ordinal mask' as way,
         other_column,
-        cast(id_column as varchar) as id_column,
+        cast(id_column as string) as id_column,
         row_count
     from found_by_ordinals
     union all
@@ -143,7 +143,7 @@ expected_each_way as (
     select
         ways.way,
         expected.other_column,
-        cast(expected.id_column as varchar) as id_column,
+        cast(expected.id_column as string) as id_column,
         expected.row_count
     from expected
     cross join (values ('mask'), ('hash'), ('distinct hashes'), ('ordinal mask')) as ways (way)

@@ -20,10 +20,10 @@ with
 
 violations as (
     select
-        cast(null as varchar) as model_name,
-        cast(null as varchar) as model_layer,
-        cast(null as varchar) as reads_model,
-        cast(null as varchar) as reads_layer
+        cast(null as string) as model_name,
+        cast(null as string) as model_layer,
+        cast(null as string) as reads_model,
+        cast(null as string) as reads_layer
     where false
     {%- for model_name, layer, parent_name, parent_layer in violations %}
         union all

@@ -261,7 +261,7 @@ strata_follow_up_cells as (
 pooled_municipality_contacts_cells as (
     select
         'refugee_health_service_comparison over municipality_rates' as link,
-        cast(has_refugee_health_service as varchar) || ' ' || group_key || ' ' || service_key as set_key,
+        cast(has_refugee_health_service as string) || ' ' || group_key || ' ' || service_key as set_key,
         'contacts' as measure,
         true as is_total,
         cast(contacts as double) as published_value,
@@ -271,7 +271,7 @@ pooled_municipality_contacts_cells as (
     union all
     select
         'refugee_health_service_comparison over municipality_rates' as link,
-        cast(has_refugee_health_service as varchar) || ' ' || group_key || ' ' || service_key as set_key,
+        cast(has_refugee_health_service as string) || ' ' || group_key || ' ' || service_key as set_key,
         'contacts' as measure,
         false as is_total,
         cast(contacts as double) as published_value,
@@ -305,7 +305,7 @@ municipality_persons as (
 pooled_municipality_persons_cells as (
     select
         'refugee_health_service_comparison over municipality_rates' as link,
-        cast(has_refugee_health_service as varchar) || ' ' || group_key as set_key,
+        cast(has_refugee_health_service as string) || ' ' || group_key as set_key,
         'persons' as measure,
         true as is_total,
         cast(persons as double) as published_value,
@@ -315,7 +315,7 @@ pooled_municipality_persons_cells as (
     union all
     select
         'refugee_health_service_comparison over municipality_rates' as link,
-        cast(has_refugee_health_service as varchar) || ' ' || group_key as set_key,
+        cast(has_refugee_health_service as string) || ' ' || group_key as set_key,
         'persons' as measure,
         false as is_total,
         cast(persons as double) as published_value,
@@ -326,7 +326,7 @@ pooled_municipality_persons_cells as (
     union all
     select
         'refugee_health_service_comparison over municipality_rates' as link,
-        cast(has_refugee_health_service as varchar) || ' ' || group_key as set_key,
+        cast(has_refugee_health_service as string) || ' ' || group_key as set_key,
         'person_months' as measure,
         true as is_total,
         cast(person_months as double) as published_value,
@@ -336,7 +336,7 @@ pooled_municipality_persons_cells as (
     union all
     select
         'refugee_health_service_comparison over municipality_rates' as link,
-        cast(has_refugee_health_service as varchar) || ' ' || group_key as set_key,
+        cast(has_refugee_health_service as string) || ' ' || group_key as set_key,
         'person_months' as measure,
         false as is_total,
         cast(person_months as double) as published_value,

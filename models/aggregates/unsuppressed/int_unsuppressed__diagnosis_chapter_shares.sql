@@ -119,9 +119,9 @@ chapter_scopes as (
 scoped_counts as (
     select
         chapter_scopes.group_key,
-        cast(chapter_scopes.service_key as varchar) as service_key,
-        cast(chapter_scopes.code_system as varchar) as code_system,
-        cast(chapter_scopes.chapter_code as varchar) as chapter_code,
+        cast(chapter_scopes.service_key as string) as service_key,
+        cast(chapter_scopes.code_system as string) as code_system,
+        cast(chapter_scopes.chapter_code as string) as chapter_code,
         cast(
             case
                 when chapter_scopes.is_female_only then patient_totals.female_patients

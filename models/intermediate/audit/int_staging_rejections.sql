@@ -9,15 +9,15 @@
     One entry per base model: (model, source as register.file, record key expression). The record key
     is the row's natural key as text, composite keys joined with '|'. -#}
 {%- set base_models = [
-    ('base_ssb__persons', 'ssb.persons', "cast(person_id as varchar)"),
+    ('base_ssb__persons', 'ssb.persons', "cast(person_id as string)"),
     ('base_ssb__residences', 'ssb.residence', "concat_ws('|', person_id, residence_year)"),
-    ('base_kpr__bills', 'kpr.kuhr_regninger', "cast(bill_id as varchar)"),
+    ('base_kpr__bills', 'kpr.kuhr_regninger', "cast(bill_id as string)"),
     ('base_kpr__bill_tariffs', 'kpr.kuhr_takster', "concat_ws('|', bill_id, tariff_code)"),
     ('base_kpr__bill_diagnoses', 'kpr.kuhr_diagnoser', "concat_ws('|', bill_id, code_system, diagnosis_code)"),
-    ('base_kpr__home_care_decisions', 'kpr.hom_vedtak', "cast(decision_id as varchar)"),
-    ('base_npr__somatic_episodes', 'npr.somatikk', "cast(episode_id as varchar)"),
-    ('base_npr__adult_mental_health_episodes', 'npr.phv', "cast(episode_id as varchar)"),
-    ('base_npr__child_mental_health_episodes', 'npr.phbu', "cast(episode_id as varchar)"),
+    ('base_kpr__home_care_decisions', 'kpr.hom_vedtak', "cast(decision_id as string)"),
+    ('base_npr__somatic_episodes', 'npr.somatikk', "cast(episode_id as string)"),
+    ('base_npr__adult_mental_health_episodes', 'npr.phv', "cast(episode_id as string)"),
+    ('base_npr__child_mental_health_episodes', 'npr.phbu', "cast(episode_id as string)"),
 ] -%}
 
 {%- set dense_person_ids = var('person_id_type') | lower not in ['varchar', 'text', 'string'] -%}
@@ -41,14 +41,14 @@
         'bill', accepted_bills),
     ('ssb.residence', ref('stg_ssb__residences'), "concat_ws('|', person_id, residence_year)", 'person',
         ref('stg_ssb__persons')),
-    ('kpr.kuhr_regninger', accepted_bills, "cast(bill_id as varchar)", 'person', ref('stg_ssb__persons')),
-    ('kpr.hom_vedtak', ref('stg_kpr__home_care_decisions'), "cast(decision_id as varchar)", 'person',
+    ('kpr.kuhr_regninger', accepted_bills, "cast(bill_id as string)", 'person', ref('stg_ssb__persons')),
+    ('kpr.hom_vedtak', ref('stg_kpr__home_care_decisions'), "cast(decision_id as string)", 'person',
         ref('stg_ssb__persons')),
-    ('npr.somatikk', ref('stg_npr__somatic_episodes'), "cast(episode_id as varchar)", 'person',
+    ('npr.somatikk', ref('stg_npr__somatic_episodes'), "cast(episode_id as string)", 'person',
         ref('stg_ssb__persons')),
-    ('npr.phv', ref('stg_npr__adult_mental_health_episodes'), "cast(episode_id as varchar)", 'person',
+    ('npr.phv', ref('stg_npr__adult_mental_health_episodes'), "cast(episode_id as string)", 'person',
         ref('stg_ssb__persons')),
-    ('npr.phbu', ref('stg_npr__child_mental_health_episodes'), "cast(episode_id as varchar)", 'person',
+    ('npr.phbu', ref('stg_npr__child_mental_health_episodes'), "cast(episode_id as string)", 'person',
         ref('stg_ssb__persons')),
 ] -%}
 with
@@ -83,7 +83,7 @@ classification_rejections as (
         'kpr/kuhr_regninger.parquet' as source_file,
         'kpr.kuhr_regninger' as source_name,
         source_row_number,
-        cast(bill_id as varchar) as record_key,
+        cast(bill_id as string) as record_key,
         rejection_reason,
         'int_bills_classified' as rejected_by_model
     from bills_classified

@@ -28,7 +28,7 @@ provider_service_keys as (
 staged_tariff_codes as (
     select distinct
         tariff_code,
-        cast(tariff_code as varchar) as tariff_code_text
+        cast(tariff_code as string) as tariff_code_text
     from {{ ref('stg_kpr__bill_tariffs') }}
     where tariff_code is not null
 ),
@@ -53,7 +53,7 @@ dental_range_kinds as (
     from staged_tariff_codes
     inner join dental_tariff_ranges
         on
-            regexp_full_match(staged_tariff_codes.tariff_code_text, '[0-9]+')
+            {{ matches_fully("staged_tariff_codes.tariff_code_text", '[0-9]+') }}
             and try_cast(staged_tariff_codes.tariff_code_text as integer)
             between dental_tariff_ranges.code_from and dental_tariff_ranges.code_to
 ),

@@ -59,7 +59,7 @@ located as (
         case
             when
                 person_years.settlement_date
-                >= cast(cast(person_years.calendar_year as varchar) || '-01-01' as date)
+                >= cast(cast(person_years.calendar_year as string) || '-01-01' as date)
                 and person_years.settlement_municipality_code is not null
                 then person_years.settlement_municipality_code
             else

@@ -2,7 +2,7 @@
 with
 
 contact_sources as (
-    select cast(null as varchar) as category_value
+    select cast(null as string) as category_value
     where false
     {%- for contact_source in contact_sources() %}
         union all

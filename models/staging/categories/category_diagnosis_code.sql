@@ -9,7 +9,7 @@
 with
 
 delivered_codes as (
-    select cast(null as varchar) as category_value
+    select cast(null as string) as category_value
     where false
     {%- for source_name, table_name, column in code_columns %}
         union all

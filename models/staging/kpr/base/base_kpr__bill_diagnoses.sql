@@ -33,8 +33,8 @@ validated as (
         *,
         -- The code shape each accepted code system allows (null: code system not accepted).
         case code_system
-            when 'ICPC-2' then regexp_full_match(coalesce(diagnosis_code, ''), '[A-Z][0-9]{2}')
-            when 'ICD-10' then regexp_full_match(coalesce(diagnosis_code, ''), '[A-Z][0-9]{2}[0-9A-Z]*')
+            when 'ICPC-2' then {{ matches_fully("coalesce(diagnosis_code, '')", '[A-Z][0-9]{2}') }}
+            when 'ICD-10' then {{ matches_fully("coalesce(diagnosis_code, '')", '[A-Z][0-9]{2}[0-9A-Z]*') }}
         end as has_valid_shape
     from renamed
 ),

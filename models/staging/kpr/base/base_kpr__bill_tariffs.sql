@@ -23,7 +23,7 @@ final as (
         case
             when exact_duplicate_number > 1 then 'exact duplicate row'
             when enkeltregning_lnr is null then 'missing bill id'
-            when nullif(trim(cast(takstkode as varchar)), '') is null then 'missing tariff code'
+            when nullif(trim(cast(takstkode as string)), '') is null then 'missing tariff code'
             when cast(antall as integer) <= 0 then 'tariff count zero or below'
         end as rejection_reason
     from numbered

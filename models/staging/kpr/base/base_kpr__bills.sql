@@ -21,9 +21,9 @@ numbered as (
         key_number_name='bill_id_number',
         dense_integer_column='enkeltregning_lnr',
         normalised={
-            'klokkeslett': 'trim(cast(klokkeslett as varchar))',
-            'praksistype': 'upper(trim(cast(praksistype as varchar)))',
-            'kommunenr': 'trim(cast(kommunenr as varchar))'
+            'klokkeslett': 'trim(cast(klokkeslett as string))',
+            'praksistype': 'upper(trim(cast(praksistype as string)))',
+            'kommunenr': 'trim(cast(kommunenr as string))'
         }
     ) }}
 ),
@@ -35,10 +35,10 @@ renamed as (
         {{ stage_person_id('numbered.kpr_lnr') }} as person_id,
         numbered.kpr_lnr as delivered_person_id,
         cast(numbered.dato as date) as contact_date,
-        cast(try_strptime(trim(cast(numbered.klokkeslett as varchar)), '%H:%M') as time) as contact_time,
+        {{ parsed_clock_time('trim(cast(numbered.klokkeslett as string))') }} as contact_time,
         cast(numbered.tjenestetype as smallint) as service_type_code,
         {{ normalised_practice_type('numbered.praksistype') }} as practice_type_code,
-        nullif(trim(cast(numbered.kommunenr as varchar)), '') as reported_municipality_code,
+        nullif(trim(cast(numbered.kommunenr as string)), '') as reported_municipality_code,
         numbered.exact_duplicate_number,
         numbered.bill_id_number_versions
     from numbered

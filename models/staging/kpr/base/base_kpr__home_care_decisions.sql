@@ -9,7 +9,7 @@ numbered as (
         key_columns=['vedtak_lnr'],
         key_number_name='decision_id_number',
         dense_integer_column='vedtak_lnr',
-        normalised={'tjenestekode': 'trim(cast(tjenestekode as varchar))'}
+        normalised={'tjenestekode': 'trim(cast(tjenestekode as string))'}
     ) }}
 ),
 
@@ -19,7 +19,7 @@ renamed as (
         cast(vedtak_lnr as bigint) as decision_id,
         {{ stage_person_id('lopenr') }} as person_id,
         lopenr as delivered_person_id,
-        nullif(trim(cast(tjenestekode as varchar)), '') as service_code,
+        nullif(trim(cast(tjenestekode as string)), '') as service_code,
         cast(fra_dato as date) as decision_start_date,
         cast(til_dato as date) as decision_end_date,
         exact_duplicate_number,

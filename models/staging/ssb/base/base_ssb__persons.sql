@@ -21,10 +21,10 @@ numbered as (
         key_number_name='person_id_number',
         dense_integer_column='lopenr',
         normalised={
-            'fodeland': 'trim(cast(fodeland as varchar))',
-            'igrus2': 'trim(cast(igrus2 as varchar))',
-            'inngrunn1': 'upper(trim(cast(inngrunn1 as varchar)))',
-            'bosettingskommune': 'trim(cast(bosettingskommune as varchar))'
+            'fodeland': 'trim(cast(fodeland as string))',
+            'igrus2': 'trim(cast(igrus2 as string))',
+            'inngrunn1': 'upper(trim(cast(inngrunn1 as string)))',
+            'bosettingskommune': 'trim(cast(bosettingskommune as string))'
         }
     ) }}
 ),
@@ -42,11 +42,11 @@ renamed as (
         end as sex,
         cast(numbered.foedselsaar as integer) as birth_year,
         cast(numbered.foedselsmnd as integer) as birth_month,
-        nullif(trim(cast(numbered.fodeland as varchar)), '') as country_of_birth_code,
-        nullif(trim(cast(numbered.igrus2 as varchar)), '') as igrus2_code,
-        nullif(upper(trim(cast(numbered.inngrunn1 as varchar))), '') as immigration_reason_code,
+        nullif(trim(cast(numbered.fodeland as string)), '') as country_of_birth_code,
+        nullif(trim(cast(numbered.igrus2 as string)), '') as igrus2_code,
+        nullif(upper(trim(cast(numbered.inngrunn1 as string))), '') as immigration_reason_code,
         cast(numbered.foerste_bosattdato as date) as settlement_date,
-        nullif(trim(cast(numbered.bosettingskommune as varchar)), '') as reported_settlement_municipality_code,
+        nullif(trim(cast(numbered.bosettingskommune as string)), '') as reported_settlement_municipality_code,
         cast(numbered.status_20220101 as smallint) as status_2022_code,
         cast(numbered.status_20230101 as smallint) as status_2023_code,
         cast(numbered.status_20240101 as smallint) as status_2024_code,

@@ -14,7 +14,7 @@ numbered as (
         key_columns=['lopenr', 'aargang'],
         key_number_name='person_year_number',
         dense_integer_column='lopenr',
-        normalised={'komm_nr': 'trim(cast(komm_nr as varchar))'}
+        normalised={'komm_nr': 'trim(cast(komm_nr as string))'}
     ) }}
 ),
 
@@ -24,7 +24,7 @@ renamed as (
         {{ stage_person_id('numbered.lopenr') }} as person_id,
         numbered.lopenr as delivered_person_id,
         cast(numbered.aargang as integer) as residence_year,
-        nullif(trim(cast(numbered.komm_nr as varchar)), '') as reported_municipality_code,
+        nullif(trim(cast(numbered.komm_nr as string)), '') as reported_municipality_code,
         numbered.exact_duplicate_number,
         numbered.person_year_number_versions
     from numbered
