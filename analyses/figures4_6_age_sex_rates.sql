@@ -17,7 +17,7 @@ final as (
         round(rate_ci_lower_annual, 1) as rate_ci_lower_annual,
         round(rate_ci_upper_annual, 1) as rate_ci_upper_annual
     from age_sex_rates
-    where list_contains({{ var('age_sex_figure_services') }}, service_key)
+    where {{ is_one_of("service_key", var('age_sex_figure_services')) }}
     order by service_key, sex, age_group_sort_order, group_key
 )
 

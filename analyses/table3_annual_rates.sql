@@ -19,7 +19,7 @@ final as (
         round(dsr_ci_lower_annual, 2) as dsr_ci_lower_annual,
         round(dsr_ci_upper_annual, 2) as dsr_ci_upper_annual
     from annual_rates
-    where list_contains({{ var('table3_services') }}, service_key)
+    where {{ is_one_of("service_key", var('table3_services')) }}
     order by sort_order, group_key
 )
 

@@ -35,7 +35,7 @@ final as (
             country_rates.group_key = country_contacts.group_key
             and country_rates.country_key = country_contacts.country_key
             and country_rates.service_key = country_contacts.service_key
-    where list_contains({{ var('table3_services') }}, country_rates.service_key)
+    where {{ is_one_of("country_rates.service_key", var('table3_services')) }}
     order by country_rates.group_key, country_rates.sort_order, country_rates.country_sort_order
 )
 

@@ -48,8 +48,13 @@
     {{ return(adapter.dispatch('months_between')(start_date, end_date)) }}
 {%- endmacro %}
 
+{#- Written out from year and month: dbt's datediff on Spark rounds Spark's fractional months_between,
+    which counts 31 July - 30 September as 3 (both month ends), not the 2 boundaries crossed. -#}
 {% macro default__months_between(start_date, end_date) -%}
-    {{ dbt.datediff(start_date, end_date, 'month') }}
+    (
+        (extract(year from {{ end_date }}) - extract(year from {{ start_date }})) * 12
+        + extract(month from {{ end_date }}) - extract(month from {{ start_date }})
+    )
 {%- endmacro %}
 
 {% macro duckdb__months_between(start_date, end_date) -%}

@@ -9,7 +9,7 @@
     either way. `dense_integer=false` (text keys, var person_id_type varchar) takes the plain anti-join.
     Child rows with a null key are not returned (staged keys are never null). -#}
 {% macro rows_without_parent(child, child_key, parent, parent_key, dense_integer=true) -%}
-    {%- if dense_integer %}
+    {%- if dense_integer and bit_mask_speedups() %}
     with
 
     rwp__child_blocks as (
@@ -74,7 +74,7 @@
     its rows with key_block_masks(), so a fault there must not cancel out in both. Child rows with a null
     key are not counted. `dense_integer=false` (text keys) takes the plain semi-join. -#}
 {% macro count_rows_with_parent(child, child_key, parent, parent_key, dense_integer=true) -%}
-    {%- if dense_integer -%}
+    {%- if dense_integer and bit_mask_speedups() -%}
     select count(*)
     from {{ child }} as child_rows
     inner join (

@@ -60,3 +60,36 @@ def test_a_mart_on_one_side_only_is_named(before: Path, tmp_path: Path) -> None:
     assert compare_marts.compare(before, after) == {"age_sex_rates": ["missing in BEFORE"],
                                                     "annual_rates": ["missing in AFTER"]}
     assert compare_marts.main([str(before), str(after)]) == 1
+
+
+def spark_warehouse(directory: Path, rows: list[tuple]) -> Path:
+    """A Spark build's warehouse directory as Spark writes it (<dir>/marts.db/<table>/part-*.parquet), with
+    Spark's types where they differ from DuckDB's: int for the count, decimal for one rate."""
+    table_dir = directory / "marts.db" / "annual_rates"
+    table_dir.mkdir(parents=True)
+    with duckdb.connect() as con:
+        con.execute("create table t (group_key varchar, service_key varchar, contacts integer, "
+                    "rate_annual decimal(38, 14), dsr_annual double)")
+        for row in rows:
+            con.execute("insert into t values (?, ?, ?, ?, ?)", list(row))
+        con.execute(f"copy t to '{table_dir}/part-00000.snappy.parquet' (format parquet)")
+    return directory
+
+
+def test_a_spark_build_with_the_same_marts_passes(before: Path, tmp_path: Path) -> None:
+    spark = spark_warehouse(tmp_path / "spark", [ROWS[1], ROWS[0][:3] + (2.5 * (1 + 5e-10), None)])
+    assert compare_marts.compare_engines(before, spark) == {"annual_rates": []}
+    assert compare_marts.main([str(before), "--spark-warehouse", str(spark)]) == 0
+
+
+@pytest.mark.parametrize(("rows", "column"), [
+    ([ROWS[0][:2] + (121,) + ROWS[0][3:], ROWS[1]], "contacts"),
+    ([ROWS[0][:3] + (2.5 * (1 + 2e-9), None), ROWS[1]], "rate_annual"),
+    ([ROWS[0], ("other_recent", "gp_consultation") + ROWS[1][2:]], "service_key"),
+])
+def test_a_mart_changed_on_one_engine_only_is_named_with_its_column(before: Path, tmp_path: Path,
+                                                                    rows: list[tuple], column: str) -> None:
+    spark = spark_warehouse(tmp_path / "spark", rows)
+    found = compare_marts.compare_engines(before, spark)["annual_rates"]
+    assert any(f"(column {column})" in line for line in found), found
+    assert compare_marts.main([str(before), "--spark-warehouse", str(spark)]) == 1

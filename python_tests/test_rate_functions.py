@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from warehouse_functions import register_functions
+from warehouse_functions.udfs import register_functions
 
 # Fleiss (1981, p. 249), as in the epitools::ageadjust.direct examples: Down syndrome births by
 # maternal age (rows: <20, 20-24, 25-29, 30-34, 35-39, 40+) and birth order (columns 1, 2, 3, 4, 5+).

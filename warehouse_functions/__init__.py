@@ -8,8 +8,7 @@ through the dbt-duckdb plugin in `warehouse_functions.plugin` (wired in profiles
 The functions exist only on connections that registered them. A BI tool that opens the warehouse
 file does not have them, so a model that calls them must be materialised as a table; the marts
 (views) only select the precomputed columns.
+
+The modules are imported by name, so that each engine loads only its own: `udfs` (DuckDB, Arrow),
+`spark` (Spark's Python UDF), both over the engine-free `gamma`.
 """
-
-from warehouse_functions.udfs import gamma_quantile, register_functions
-
-__all__ = ["gamma_quantile", "register_functions"]

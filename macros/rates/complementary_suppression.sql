@@ -14,7 +14,7 @@
     Without `hidden` (a first pass) it returns every input column plus is_primary_suppressed and
     is_suppressed. With `hidden`, the name of a boolean column of `relation` saying which cells are hidden
     already (an earlier pass, a total hidden in another mart), it returns the input columns with that column
-    updated, so that passes over different sets of the same cells can follow each other
+    updated (and moved last), so that passes over different sets of the same cells can follow each other
     (iterated_complementary_suppression). `protected` (defaults to the hidden cells) says which hidden cells
     must not be recoverable; a hidden cell that is not protected (an unpublished remainder of more than the
     threshold) still counts as hidden when it protects others. `known` marks cells every reader knows
@@ -112,16 +112,20 @@
 
     select
         {%- if hidden is none %}
-        * exclude (
-            cs__is_known, cs__is_hidden, cs__is_protected, cs__has_protected_component, cs__is_total_hidden,
-            cs__is_total_protected, cs__preceding_basis, cs__preceding_cells, cs__is_suppressed
-        ),
+        {{ star_except([
+            'cs__is_known', 'cs__is_hidden', 'cs__is_protected', 'cs__has_protected_component',
+            'cs__is_total_hidden', 'cs__is_total_protected', 'cs__preceding_basis', 'cs__preceding_cells',
+            'cs__is_suppressed'
+        ]) }},
         cs__is_suppressed as is_suppressed
         {%- else %}
-        * exclude (
-            cs__is_known, cs__is_hidden, cs__is_protected, cs__has_protected_component, cs__is_total_hidden,
-            cs__is_total_protected, cs__preceding_basis, cs__preceding_cells, cs__is_suppressed
-        ) replace (cs__is_suppressed as {{ hidden }})
+        {#- The updated `hidden` column comes last (no engine-neutral `replace`). #}
+        {{ star_except([
+            'cs__is_known', 'cs__is_hidden', 'cs__is_protected', 'cs__has_protected_component',
+            'cs__is_total_hidden', 'cs__is_total_protected', 'cs__preceding_basis', 'cs__preceding_cells',
+            'cs__is_suppressed', hidden
+        ]) }},
+        cs__is_suppressed as {{ hidden }}
         {%- endif %}
     from cs__decided
 {%- endmacro %}
@@ -142,12 +146,65 @@
 {% macro iterated_complementary_suppression(
     relation, sets, basis, order_by, hidden, protected=none, known=none
 ) -%}
+    {{ return(adapter.dispatch('iterated_complementary_suppression')(
+        relation, sets, basis, order_by, hidden, protected, known
+    )) }}
+{%- endmacro %}
+
+{#- Engines whose recursive CTEs allow no window over the recursive reference (Spark): the rounds written
+    out, var complementary_suppression_rounds of them, and the query stopped with an error if the last
+    round still hid a cell (the answer would then be incomplete, never wrong in silence). -#}
+{% macro default__iterated_complementary_suppression(
+    relation, sets, basis, order_by, hidden, protected, known
+) -%}
+    {%- set rounds = var('complementary_suppression_rounds') -%}
+    with
+
+    ics__round_0_pass_{{ sets | length }} as (
+        select * from {{ relation }}
+    ),
+    {%- for round in range(1, rounds + 1) %}
+    {%- set previous = 'ics__round_' ~ (round - 1) ~ '_pass_' ~ (sets | length) %}
+    {%- for set in sets %}
+
+    ics__round_{{ round }}_pass_{{ loop.index }} as (
+        {{ complementary_suppression(
+            previous if loop.first else 'ics__round_' ~ round ~ '_pass_' ~ loop.index0,
+            set_by=set['set_by'], is_total_column=set['is_total_column'],
+            basis=basis, order_by=order_by, hidden=hidden, protected=protected, known=known
+        ) | indent(8) }}
+    ),
+    {%- endfor %}
+    {%- endfor %}
+
+    ics__convergence as (
+        select
+            (select count(*) from ics__round_{{ rounds }}_pass_{{ sets | length }} where {{ hidden }})
+            = (select count(*) from ics__round_{{ rounds - 1 }}_pass_{{ sets | length }} where {{ hidden }})
+                as is_converged
+    )
+
+    select ics__round_{{ rounds }}_pass_{{ sets | length }}.*
+    from ics__round_{{ rounds }}_pass_{{ sets | length }}
+    cross join ics__convergence
+    where
+        ics__convergence.is_converged
+        or {{ query_error("'complementary suppression: cells were still being hidden after " ~ rounds ~ " rounds'") }}
+{%- endmacro %}
+
+{#- DuckDB: the rounds as a recursive CTE, as many as it takes. -#}
+{% macro duckdb__iterated_complementary_suppression(
+    relation, sets, basis, order_by, hidden, protected, known
+) -%}
     with recursive
 
     ics__rounds as (
+        -- The round first and `hidden` last, in both branches: complementary_suppression() returns
+        -- `hidden` last, and a recursive union matches columns by position.
         select
             0 as ics__round,
-            *
+            {{ star_except([hidden]) }},
+            {{ hidden }}
         from {{ relation }}
         union all
         select * from (
@@ -176,13 +233,16 @@
                 from ics__pass_{{ sets | length }}
             )
 
-            select * exclude (ics__hidden_before, ics__hidden_after) replace (ics__round + 1 as ics__round)
+            select
+                ics__round + 1 as ics__round,
+                {{ star_except(['ics__round', hidden, 'ics__hidden_before', 'ics__hidden_after']) }},
+                {{ hidden }}
             from ics__counted
             where ics__hidden_after > ics__hidden_before
         )
     )
 
-    select * exclude (ics__round)
+    select {{ star_except(['ics__round']) }}
     from ics__rounds
     where ics__round = (select max(ics__round) from ics__rounds)
 {%- endmacro %}

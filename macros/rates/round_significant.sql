@@ -3,8 +3,25 @@
     sums of doubles differ in the last bits) while keeping a relative precision of 1e-12 however small the
     rate: rounding to a fixed number of decimals would lose the relative precision of rare events. -#}
 {% macro round_significant(expression, digits=12) -%}
+    {{ return(adapter.dispatch('round_significant')(expression, digits)) }}
+{%- endmacro %}
+
+{#- Engines whose round() takes a constant number of decimals only (Spark): scaled by a power of ten,
+    rounded to an integer and scaled back; the same value as DuckDB's to the last bit or two. -#}
+{% macro default__round_significant(expression, digits=12) -%}
     (case
-        when ({{ expression }}) is null or ({{ expression }}) = 0 or isinf({{ expression }})
+        when ({{ expression }}) is null or ({{ expression }}) = 0 or {{ is_infinite(expression) }}
+            then cast({{ expression }} as double)
+        else round(
+            cast({{ expression }} as double)
+            / power(10, floor(log10(abs(cast({{ expression }} as double)))) - {{ digits | int - 1 }})
+        ) * power(10, floor(log10(abs(cast({{ expression }} as double)))) - {{ digits | int - 1 }})
+    end)
+{%- endmacro %}
+
+{% macro duckdb__round_significant(expression, digits=12) -%}
+    (case
+        when ({{ expression }}) is null or ({{ expression }}) = 0 or {{ is_infinite(expression) }}
             then cast({{ expression }} as double)
         else round(
             cast({{ expression }} as double),

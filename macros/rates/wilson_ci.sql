@@ -12,7 +12,7 @@
     case
         when {{ trials }} = 0 then null
         when {{ successes }} = {{ '0' if bound == 'lower' else trials }} then {{ '0.0' if bound == 'lower' else '100.0' }}
-        else 100.0 * (
+        else cast(100 as double) * (
             {{ p }} + ({{ z }} * {{ z }}) / (2 * {{ n }})
             {{ sign }} {{ z }} * sqrt({{ p }} * (1 - {{ p }}) / {{ n }} + ({{ z }} * {{ z }}) / (4 * {{ n }} * {{ n }}))
         ) / (1 + ({{ z }} * {{ z }}) / {{ n }})

@@ -42,7 +42,7 @@ refugee_person_months as (
         {% endfor -%}
         person_months.person_months
     from person_months
-    where list_contains({{ groups }}, cast(person_months.group_key as {{ dbt.type_string() }}))
+    where {{ is_one_of('cast(person_months.group_key as ' ~ dbt.type_string() ~ ')', groups) }}
 ),
 
 stratum_totals as (
@@ -121,8 +121,7 @@ service_strata as (
         sex,
         age_group,
         person_months,
-        unnest({{ services }}) as service_key,
-        unnest([{{ event_columns | join(', ') }}]) as events
+        {{ unpivoted(services, event_columns, 'service_key', 'events') }}
     from complete_strata
 ),
 

@@ -90,7 +90,7 @@ final as (
             as mean_follow_up_months,
         {{ round_significant('cast(standardised.events as double) / person_follow_up.persons') }}
             as contacts_per_person,
-        {{ round_significant('1000.0 * standardised.events / person_follow_up.persons') }}
+        {{ round_significant('cast(1000 as double) * standardised.events / person_follow_up.persons') }}
             as contacts_per_1000_persons,
         {{ round_significant(annualised_rate('standardised.events', 'standardised.person_months')) }}
             as crude_rate_annual,

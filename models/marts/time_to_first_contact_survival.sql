@@ -67,7 +67,7 @@ hidden_0 as (
 
     truncated_{{ round }} as (
         select
-            * exclude (first_hidden_month, cut_month, is_hidden),
+            {{ star_except(['first_hidden_month', 'cut_month', 'is_hidden']) }},
             first_hidden_month is not null and months_since_settlement >= coalesce(cut_month, 0) as is_hidden
         from cut_{{ round }}
     ),
@@ -94,7 +94,9 @@ suppressed as (
     cross join convergence
     where
         convergence.is_converged
-        or error('time_to_first_contact_survival: cells were still being hidden after {{ rounds }} rounds')
+        or {{ query_error(
+            "'time_to_first_contact_survival: cells were still being hidden after " ~ rounds ~ " rounds'"
+        ) }}
 ),
 
 -- The median is published when its month is.

@@ -18,7 +18,7 @@ group_countries as (
         coalesce(country_of_birth_code, 'unknown') as country_of_birth_code,
         count(*) as persons
     from persons
-    where list_contains({{ var('country_of_birth_groups') }}, group_key)
+    where {{ is_one_of("group_key", var('country_of_birth_groups')) }}
     group by group_key, coalesce(country_of_birth_code, 'unknown')
 ),
 

@@ -21,7 +21,7 @@ final as (
     from persons
     left join immigration_reasons
         on persons.igrus2_code = immigration_reasons.igrus2_code
-    where list_contains({{ var('immigration_reason_groups') }}, persons.group_key)
+    where {{ is_one_of("persons.group_key", var('immigration_reason_groups')) }}
 )
 
 select * from final

@@ -38,7 +38,7 @@ recent_strata as (
     from person_months
     where
         months_since_settlement is not null
-        and list_contains({{ var('planning_groups') }}, cast(group_key as {{ dbt.type_string() }}))
+        and {{ is_one_of('cast(group_key as ' ~ dbt.type_string() ~ ')', var('planning_groups')) }}
     group by
         cast(group_key as {{ dbt.type_string() }}),
         months_since_settlement,
@@ -53,8 +53,7 @@ service_strata as (
         sex,
         age_group,
         person_months,
-        unnest({{ services }}) as service_key,
-        unnest([{{ event_columns | join(', ') }}]) as events
+        {{ unpivoted(services, event_columns, 'service_key', 'events') }}
     from recent_strata
 ),
 

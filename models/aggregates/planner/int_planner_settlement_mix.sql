@@ -17,7 +17,7 @@ recent_persons as (
         sex,
         age_group
     from persons
-    where is_recent_refugee and list_contains({{ var('planning_groups') }}, group_key)
+    where is_recent_refugee and {{ is_one_of("group_key", var('planning_groups')) }}
 ),
 
 municipal as (

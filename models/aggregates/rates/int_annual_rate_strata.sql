@@ -96,8 +96,7 @@ service_strata as (
         sex,
         age_group,
         person_months,
-        unnest({{ services }}) as service_key,
-        unnest([{{ event_columns | join(', ') }}]) as events
+        {{ unpivoted(services, event_columns, 'service_key', 'events') }}
     from complete_strata
 ),
 

@@ -42,8 +42,7 @@ service_rows as (
         month_start_date,
         months_since_settlement,
         persons_followed,
-        unnest({{ services }}) as service_key,
-        unnest([{{ persons_columns | join(', ') }}]) as persons_with_contact
+        {{ unpivoted(services, persons_columns, 'service_key', 'persons_with_contact') }}
     from monthly_totals
 ),
 

@@ -51,9 +51,9 @@ person_totals as (
 first_contact_services as (
     select
         service_key,
-        list_contains({{ var('first_gp_contact_service_families') }}, service_family) as is_gp_service
+        {{ is_one_of("service_family", var('first_gp_contact_service_families')) }} as is_gp_service
     from services
-    where list_contains({{ var('time_to_first_contact_service_families') }}, service_family)
+    where {{ is_one_of("service_family", var('time_to_first_contact_service_families')) }}
 ),
 
 first_contacts as (

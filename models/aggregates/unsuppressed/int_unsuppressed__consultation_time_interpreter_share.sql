@@ -44,7 +44,7 @@ final as (
         consultations_with_time_or_interpreter,
         patients,
         patients_with_time_or_interpreter,
-        100.0 * consultations_with_time_or_interpreter / consultations as pct_with_time_or_interpreter
+        cast(100 as double) * consultations_with_time_or_interpreter / consultations as pct_with_time_or_interpreter
     from group_totals
 )
 

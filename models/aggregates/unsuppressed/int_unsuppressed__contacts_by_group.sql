@@ -35,7 +35,7 @@ final as (
         group_service_contacts.contacts,
         population.mean_follow_up_months,
         cast(group_service_contacts.contacts as double) / population.persons as contacts_per_person,
-        1000.0 * group_service_contacts.contacts / population.persons as contacts_per_1000_persons
+        cast(1000 as double) * group_service_contacts.contacts / population.persons as contacts_per_1000_persons
     from group_service_contacts
     inner join population
         on group_service_contacts.group_key = population.group_key

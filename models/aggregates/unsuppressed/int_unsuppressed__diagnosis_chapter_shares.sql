@@ -3,6 +3,10 @@
     chapter (code's first letter; ICPC-2 in primary care, ICD-10 in specialist care). Chapters W and X
     are taken among women (sex 'female'), the others among all patients (sex 'all'). -#}
 {%- set diagnosis_services = var('diagnosis_chapter_services') -%}
+{%- set service_family_literals = [] -%}
+{%- for service_family in diagnosis_services.values() -%}
+    {%- do service_family_literals.append("'" ~ service_family ~ "'") -%}
+{%- endfor -%}
 
 with
 
@@ -24,8 +28,11 @@ services as (
 
 report_services as (
     select
-        unnest({{ diagnosis_services.keys() | list }}) as report_service_key,
-        unnest({{ diagnosis_services.values() | list }}) as service_family
+        {{ unpivoted(
+            diagnosis_services.keys() | list,
+            service_family_literals,
+            'report_service_key', 'service_family'
+        ) }}
 ),
 
 -- The report service as a category: the distinct persons below are grouped by it, tens of millions of rows.
@@ -111,7 +118,7 @@ chapter_totals as (
 chapter_scopes as (
     select
         *,
-        list_contains({{ var('female_only_diagnosis_chapters') }}, chapter_code) as is_female_only
+        {{ is_one_of("chapter_code", var('female_only_diagnosis_chapters')) }} as is_female_only
     from chapter_totals
 ),
 
@@ -145,7 +152,7 @@ scoped_counts as (
 final as (
     select
         *,
-        100.0 * patients_with_chapter / nullif(patients, 0) as pct_patients_with_chapter
+        cast(100 as double) * patients_with_chapter / nullif(patients, 0) as pct_patients_with_chapter
     from scoped_counts
 )
 

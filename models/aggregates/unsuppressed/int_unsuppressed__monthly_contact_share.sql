@@ -37,7 +37,7 @@ reference_line as (
         count(*) as reference_calendar_months,
         min(persons_followed) as reference_min_persons_followed,
         min(persons_with_contact) as reference_min_persons_with_contact,
-        avg(100.0 * persons_with_contact / persons_followed) as reference_mean_monthly_pct
+        avg(cast(100 as double) * persons_with_contact / persons_followed) as reference_mean_monthly_pct
     from reference_calendar_months
     group by service_key
 ),
@@ -53,7 +53,7 @@ final as (
         reference_line.reference_min_persons_followed,
         reference_line.reference_min_persons_with_contact,
         reference_line.reference_mean_monthly_pct,
-        100.0 * recent_months.persons_with_contact / recent_months.persons_followed as pct_with_contact
+        cast(100 as double) * recent_months.persons_with_contact / recent_months.persons_followed as pct_with_contact
     from recent_months
     left join reference_line
         on recent_months.service_key = reference_line.service_key

@@ -79,8 +79,7 @@ service_rows as (
         immigration_reason_key,
         months_since_settlement,
         persons_followed,
-        unnest({{ services }}) as service_key,
-        unnest([{{ persons_columns | join(', ') }}]) as persons_with_contact
+        {{ unpivoted(services, persons_columns, 'service_key', 'persons_with_contact') }}
     from complete_months
 ),
 
@@ -94,7 +93,9 @@ final as (
         cast(service_rows.persons_followed as bigint) as persons_followed,
         cast(service_rows.persons_with_contact as bigint) as persons_with_contact,
         -- Stored to 12 significant digits (macro round_significant), as the rates are.
-        {{ round_significant('100.0 * service_rows.persons_with_contact / nullif(service_rows.persons_followed, 0)') }}
+        {{ round_significant(
+            'cast(100 as double) * service_rows.persons_with_contact / nullif(service_rows.persons_followed, 0)'
+        ) }}
             as pct_with_contact,
         {{ round_significant(wilson_ci(with_contact, followed, 'lower')) }} as pct_ci_lower,
         {{ round_significant(wilson_ci(with_contact, followed, 'upper')) }} as pct_ci_upper

@@ -45,8 +45,7 @@ person_service_events as (
         settlement_municipality_code as municipality_code,
         group_key,
         person_months,
-        unnest({{ services }}) as service_key,
-        unnest([{{ event_columns | join(', ') }}]) as events
+        {{ unpivoted(services, event_columns, 'service_key', 'events') }}
     from person_totals
 ),
 

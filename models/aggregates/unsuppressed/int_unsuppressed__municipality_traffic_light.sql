@@ -74,12 +74,11 @@ municipality_strata as (
         cast(stratum_category_totals.age_group as {{ dbt.type_string() }}) as age_group,
         stratum_category_totals.months_since_settlement,
         stratum_category_totals.person_months,
-        unnest({{ services }}) as service_key,
-        unnest([
-            {%- for service_key in services -%}
-                stratum_category_totals.{{ service_key }}_events{{ ', ' if not loop.last }}
-            {%- endfor -%}
-        ]) as events
+        {%- set event_columns = [] %}
+        {%- for service_key in services %}
+            {%- do event_columns.append('stratum_category_totals.' ~ service_key ~ '_events') %}
+        {%- endfor %}
+        {{ unpivoted(services, event_columns, 'service_key', 'events') }}
     from stratum_category_totals
     left join municipalities
         on stratum_category_totals.municipality_code = municipalities.municipality_code

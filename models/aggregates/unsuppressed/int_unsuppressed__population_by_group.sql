@@ -16,11 +16,11 @@ group_totals as (
         count(*) filter (where follow_up_months > 0) as persons_followed,
         -- Years since settlement is defined for refugees only (Table 1 leaves the general population blank).
         count(settlement_date) filter (
-            where list_contains({{ var('refugee_igrus2_codes') }}, igrus2_code)
+            where {{ is_one_of("igrus2_code", var('refugee_igrus2_codes')) }}
         ) as persons_with_settlement_date,
         avg(report_age) as mean_age_years,
         avg({{ var('years_since_settlement_reference_year') }} - year(settlement_date)) filter (
-            where list_contains({{ var('refugee_igrus2_codes') }}, igrus2_code)
+            where {{ is_one_of("igrus2_code", var('refugee_igrus2_codes')) }}
         ) as mean_years_since_settlement,
         sum(follow_up_months) as follow_up_months,
         avg(follow_up_months) as mean_follow_up_months
@@ -42,9 +42,9 @@ final as (
         follow_up_months,
         mean_follow_up_months,
         persons - male_persons as female_persons,
-        100.0 * male_persons / persons as pct_male,
-        100.0 * persons_under_18 / persons as pct_under_18,
-        100.0 * persons_65_and_over / persons as pct_65_and_over
+        cast(100 as double) * male_persons / persons as pct_male,
+        cast(100 as double) * persons_under_18 / persons as pct_under_18,
+        cast(100 as double) * persons_65_and_over / persons as pct_65_and_over
     from group_totals
 )
 

@@ -98,7 +98,9 @@ final as (
         cast(all_rows.persons_followed as bigint) as persons_followed,
         cast(all_rows.persons_with_contact as bigint) as persons_with_contact,
         -- Stored to 12 significant digits (macro round_significant), as the rates are.
-        {{ round_significant('100.0 * all_rows.persons_with_contact / nullif(all_rows.persons_followed, 0)') }}
+        {{ round_significant(
+            'cast(100 as double) * all_rows.persons_with_contact / nullif(all_rows.persons_followed, 0)'
+        ) }}
             as pct_with_contact,
         {{ round_significant(mean) }} as mean_months_to_first_contact,
         {{ round_significant(mean ~ ' - ' ~ half_width) }} as mean_months_ci_lower,

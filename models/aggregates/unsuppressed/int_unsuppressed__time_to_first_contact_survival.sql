@@ -95,7 +95,7 @@ curve_months as (
         sex,
         age_group,
         is_group_total,
-        unnest(generate_series(0, last_month)) as months_since_settlement
+        {{ each_integer_up_to('last_month', 'months_since_settlement') }}
     from curves
 ),
 
@@ -136,7 +136,7 @@ at_risk as (
 estimated as (
     select
         *,
-        product(1.0 - cast(first_contacts as double) / persons_at_risk) over curve_to_date as survival,
+        {{ window_product('1.0 - cast(first_contacts as double) / persons_at_risk', 'curve_to_date') }} as survival,
         -- Greenwood's sum of d / (n (n - d)); a step with d = n (survival 0) adds 0, as in lifelines.
         sum(
             case
