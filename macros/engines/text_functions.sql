@@ -26,3 +26,17 @@
 {% macro default__parsed_clock_time(expression) -%}
     date_format(try_to_timestamp({{ expression }}, 'H:mm'), 'HH:mm:ss')
 {%- endmacro %}
+
+{#- A message from a template with `{}` for each argument (SQL expressions): DuckDB's format(), Spark's
+    format_string() with %s. -#}
+{% macro formatted_text(template, arguments) -%}
+    {{ return(adapter.dispatch('formatted_text')(template, arguments)) }}
+{%- endmacro %}
+
+{% macro duckdb__formatted_text(template, arguments) -%}
+    format({{ template }}, {{ arguments | join(', ') }})
+{%- endmacro %}
+
+{% macro default__formatted_text(template, arguments) -%}
+    format_string({{ template | replace('{}', '%s') }}, {{ arguments | join(', ') }})
+{%- endmacro %}

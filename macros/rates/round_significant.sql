@@ -6,16 +6,19 @@
     {{ return(adapter.dispatch('round_significant')(expression, digits)) }}
 {%- endmacro %}
 
-{#- Engines whose round() takes a constant number of decimals only (Spark): scaled by a power of ten,
-    rounded to an integer and scaled back; the same value as DuckDB's to the last bit or two. -#}
+{#- Engines whose round() takes a constant number of decimals only (Spark): scaled by the exact power of
+    ten (an integer power of ten is exact in a double up to 1e22), rounded to an integer and scaled back,
+    multiplying or dividing by that power as DuckDB's round(x, n) does, so that 3.0 stays 3.0. -#}
 {% macro default__round_significant(expression, digits=12) -%}
+    {%- set decimals = (digits | int - 1) ~ ' - floor(log10(abs(cast(' ~ expression ~ ' as double))))' -%}
     (case
         when ({{ expression }}) is null or ({{ expression }}) = 0 or {{ is_infinite(expression) }}
             then cast({{ expression }} as double)
-        else round(
-            cast({{ expression }} as double)
-            / power(10, floor(log10(abs(cast({{ expression }} as double)))) - {{ digits | int - 1 }})
-        ) * power(10, floor(log10(abs(cast({{ expression }} as double)))) - {{ digits | int - 1 }})
+        when {{ decimals }} >= 0
+            then round(cast({{ expression }} as double) * power(10, {{ decimals }}))
+            / power(10, {{ decimals }})
+        else round(cast({{ expression }} as double) / power(10, -({{ decimals }})))
+            * power(10, -({{ decimals }}))
     end)
 {%- endmacro %}
 

@@ -26,16 +26,18 @@ final as (
         unclassified_row_count,
         unclassified_row_count / diagnosis_row_count as unclassified_share,
         {{ var('max_unclassified_diagnosis_share') }} as max_unclassified_share,
-        format(
+        {%- set message_template -%}
             'code system {}: {} of {} diagnosis rows ({}%) have no known chapter, more than the allowed {}% '
             || '(var max_unclassified_diagnosis_share); check seeds/icpc2_chapters.csv and '
-            || 'icd10_first_letter_groups.csv or the extract',
-            code_system,
-            unclassified_row_count,
-            diagnosis_row_count,
-            round(100.0 * unclassified_row_count / diagnosis_row_count, 1),
-            round(100.0 * {{ var('max_unclassified_diagnosis_share') }}, 1)
-        ) as failure_message
+            || 'icd10_first_letter_groups.csv or the extract'
+        {%- endset %}
+        {{ formatted_text(message_template, [
+            "code_system",
+            "unclassified_row_count",
+            "diagnosis_row_count",
+            "round(100.0 * unclassified_row_count / diagnosis_row_count, 1)",
+            'round(100.0 * ' ~ var('max_unclassified_diagnosis_share') ~ ', 1)'
+        ]) }} as failure_message
     from unclassified_counts
     where unclassified_row_count > {{ var('max_unclassified_diagnosis_share') }} * diagnosis_row_count
 )

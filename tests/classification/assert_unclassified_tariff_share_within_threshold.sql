@@ -53,16 +53,18 @@ final as (
         unclassified_row_count,
         unclassified_row_count / tariff_row_count as unclassified_share,
         {{ var('max_unclassified_tariff_share') }} as max_unclassified_share,
-        format(
+        {%- set message_template -%}
             'provider type {}: {} of {} tariff rows ({}%) are unclassified, more than the allowed {}% '
             || '(var max_unclassified_tariff_share); add the codes to seeds/tariff_codes.csv '
-            || '(or dental_tariff_ranges.csv) or raise the threshold',
-            provider_type,
-            unclassified_row_count,
-            tariff_row_count,
-            round(100.0 * unclassified_row_count / tariff_row_count, 1),
-            round(100.0 * {{ var('max_unclassified_tariff_share') }}, 1)
-        ) as failure_message
+            || '(or dental_tariff_ranges.csv) or raise the threshold'
+        {%- endset %}
+        {{ formatted_text(message_template, [
+            "provider_type",
+            "unclassified_row_count",
+            "tariff_row_count",
+            "round(100.0 * unclassified_row_count / tariff_row_count, 1)",
+            'round(100.0 * ' ~ var('max_unclassified_tariff_share') ~ ', 1)'
+        ]) }} as failure_message
     from unclassified_counts
     where unclassified_row_count > {{ var('max_unclassified_tariff_share') }} * tariff_row_count
 )

@@ -35,7 +35,7 @@ rejected_counts as (
         count(*) as rejected_row_count
     from rejections
     -- Bills without tariff rows are rejected after staging, so they are among the staged rows too.
-    where starts_with(rejected_by_model, 'base_')
+    where left(rejected_by_model, 5) = 'base_'
     group by source_name
 ),
 

@@ -59,9 +59,17 @@ scanned as (
     {% endfor -%}
     -- A mart without any column marked disclosure_count fails: it would escape the scan.
     select
-        unnest(cast({{ unmarked_marts }} as varchar[])) as mart,
-        '(no column marked disclosure_count)' as column_name,
-        cast(1 as bigint) as offending_rows
+        cast(null as string) as mart,
+        cast(null as string) as column_name,
+        cast(0 as bigint) as offending_rows
+    where false
+    {%- for mart_name in unmarked_marts %}
+        union all
+        select
+            '{{ mart_name }}' as mart,
+            '(no column marked disclosure_count)' as column_name,
+            cast(1 as bigint) as offending_rows
+    {%- endfor %}
 ),
 
 final as (
