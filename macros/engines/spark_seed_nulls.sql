@@ -4,14 +4,18 @@
     null, everything else cast from its text to the column's type as dbt-spark does. -#}
 {% macro spark__load_csv_rows(model, agate_table) %}
     {%- set column_override = model['config'].get('column_types', {}) -%}
+    {#- Each column's type once, not once per value. -#}
+    {%- set column_types = [] -%}
+    {%- for column_name in agate_table.column_names -%}
+        {%- do column_types.append(column_override.get(column_name, adapter.convert_type(agate_table, loop.index0))) -%}
+    {%- endfor -%}
     {%- set statements = [] -%}
     {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
         {%- set sql -%}
             insert into {{ this.render() }} values
             {% for row in chunk -%}
                 ({%- for value in row -%}
-                    {%- set column_name = agate_table.column_names[loop.index0] -%}
-                    {%- set type = column_override.get(column_name, adapter.convert_type(agate_table, loop.index0)) -%}
+                    {%- set type = column_types[loop.index0] -%}
                     {%- if value is none -%}
                         cast(null as {{ type }})
                     {%- else -%}
